@@ -1,0 +1,110 @@
+package dev.caravan.api;
+
+import dev.caravan.canonical.ChatCompletion;
+import dev.caravan.canonical.ChatRequest;
+import dev.caravan.canonical.Json;
+import dev.caravan.canonical.Warning;
+import dev.caravan.config.CaravanProperties;
+import dev.caravan.config.ProviderRegistry;
+import dev.caravan.error.ErrorKind;
+import dev.caravan.error.GatewayException;
+import dev.caravan.routing.GatewayCall;
+import dev.caravan.routing.ModelCatalog;
+import dev.caravan.routing.ModelEntry;
+import dev.caravan.stream.ChunkStream;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.springframework.stereotype.Component;
+
+import java.io.Reader;
+import java.io.StringReader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The OpenAI-compatible {@code /v1/chat/completions} API, as the API route calls it: {@link #accept} reads and
+ * resolves the request, {@link #respond} writes the provider's answer back in OpenAI's wire format.
+ */
+@Component("chatCompletionsApi")
+public class ChatCompletionsApi {
+
+    private final ModelCatalog catalog;
+    private final ProviderRegistry providers;
+    private final long maxRequestBytes;
+    private final Duration heartbeat;
+
+    public ChatCompletionsApi(ModelCatalog catalog, ProviderRegistry providers, CaravanProperties properties) {
+        this.catalog = catalog;
+        this.providers = providers;
+        this.maxRequestBytes = properties.maxRequestSize().toBytes();
+        this.heartbeat = properties.streamHeartbeat();
+    }
+
+    public void accept(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new GatewayException(ErrorKind.UNSUPPORTED_MEDIA_TYPE,
+                    "Send the request as 'Content-Type: application/json'.");
+        }
+        Long length = in.getHeader("Content-Length", Long.class);
+        if (length != null && length > maxRequestBytes) {
+            throw new GatewayException(ErrorKind.PAYLOAD_TOO_LARGE,
+                    "The request body is larger than the gateway accepts (" + maxRequestBytes + " bytes).");
+        }
+        ChatRequest request = ChatRequestReader.read(bodyReader(in), maxRequestBytes);
+        ModelEntry model = catalog.model(request.model()).orElseThrow(() -> new GatewayException(
+                ErrorKind.MODEL_NOT_FOUND, "The model '" + request.model() + "' does not exist or is not served "
+                + "by this gateway; GET /v1/models lists the models.", "model", null, null));
+        ModelEntry.Offer offer = model.providers().getFirst();
+        String format = providers.get(offer.provider()).format();
+        exchange.setProperty(GatewayCall.PROPERTY,
+                new GatewayCall(request, model, offer.provider(), offer.model(), format));
+        exchange.setProperty(GatewayCall.PROVIDER_PROPERTY, offer.provider());
+        in.setBody(null);
+    }
+
+    public void respond(Exchange exchange) {
+        GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
+        Message out = exchange.getMessage();
+        Object answer = out.getBody();
+        out.removeHeaders("*");
+        out.setHeader("x-caravan-provider", call.provider());
+        if (answer instanceof ChunkStream stream) {
+            out.setHeader(Exchange.CONTENT_TYPE, "text/event-stream");
+            out.setHeader("Cache-Control", "no-cache");
+            // proxies in front of the gateway must not buffer the stream either
+            out.setHeader("X-Accel-Buffering", "no");
+            out.setBody(new OpenAiSseBody(stream, call, heartbeat));
+        } else if (answer instanceof ChatCompletion completion) {
+            out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+            out.setBody(Json.write(completion.withModel(call.requestedModel())
+                    .withWarnings(merge(completion.warnings(), call.warnings()))));
+        } else {
+            throw new IllegalStateException("provider route returned " + answer);
+        }
+    }
+
+    static List<Warning> merge(List<Warning> fromProvider, List<Warning> fromGateway) {
+        if (fromProvider == null || fromProvider.isEmpty()) {
+            return fromGateway;
+        }
+        List<Warning> all = new ArrayList<>(fromProvider);
+        all.addAll(fromGateway);
+        return all;
+    }
+
+    private static Reader bodyReader(Message in) {
+        Object body = in.getBody();
+        if (body instanceof Reader reader) {
+            return reader;
+        }
+        if (body == null) {
+            return null;
+        }
+        // a route test may hand a String or bytes straight to the route
+        return new StringReader(in.getBody(String.class));
+    }
+}

@@ -1,0 +1,110 @@
+package dev.caravan.api;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
+import dev.caravan.canonical.ChatRequest;
+import dev.caravan.canonical.Json;
+import dev.caravan.canonical.Message;
+import dev.caravan.error.ErrorKind;
+import dev.caravan.error.GatewayException;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.util.Set;
+
+/**
+ * Reads and checks a chat request body. Errors name the field at fault in words a client developer can act on,
+ * never Jackson's internals.
+ */
+final class ChatRequestReader {
+
+    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
+
+    private ChatRequestReader() {
+    }
+
+    static ChatRequest read(Reader body, long maxChars) {
+        if (body == null) {
+            throw GatewayException.invalid("The request body is empty; send a JSON chat completion request.", null);
+        }
+        ChatRequest request;
+        try {
+            request = Json.MAPPER.readValue(new BoundedReader(body, maxChars), ChatRequest.class);
+        } catch (BoundedReader.TooLarge e) {
+            throw new GatewayException(ErrorKind.PAYLOAD_TOO_LARGE,
+                    "The request body is larger than the gateway accepts (" + maxChars + " bytes).");
+        } catch (JsonProcessingException e) {
+            throw GatewayException.invalid(describe(e), path(e));
+        } catch (IOException e) {
+            throw GatewayException.invalid("The request body could not be read.", null);
+        }
+        if (request == null) {
+            throw GatewayException.invalid("The request body is empty; send a JSON chat completion request.", null);
+        }
+        validate(request);
+        return request;
+    }
+
+    static void validate(ChatRequest request) {
+        if (request.model() == null || request.model().isBlank()) {
+            throw GatewayException.invalid("'model' is required, e.g. \"openai/gpt-5-mini\".", "model");
+        }
+        if (request.messages() == null || request.messages().isEmpty()) {
+            throw GatewayException.invalid("'messages' is required and must contain at least one message.",
+                    "messages");
+        }
+        for (int i = 0; i < request.messages().size(); i++) {
+            Message message = request.messages().get(i);
+            if (message == null || message.role() == null || !ROLES.contains(message.role())) {
+                throw GatewayException.invalid("messages[" + i + "].role must be one of " + ROLES + ".",
+                        "messages[" + i + "].role");
+            }
+            if ("tool".equals(message.role()) && message.toolCallId() == null) {
+                throw GatewayException.invalid("messages[" + i + "] has role 'tool' but no 'tool_call_id'.",
+                        "messages[" + i + "].tool_call_id");
+            }
+        }
+        if (request.n() != null && request.n() < 1) {
+            throw GatewayException.invalid("'n' must be at least 1.", "n");
+        }
+    }
+
+    private static String describe(JsonProcessingException e) {
+        if (e instanceof ValueInstantiationException && e.getCause() != null) {
+            return "Invalid request: " + e.getCause().getMessage() + ".";
+        }
+        if (e instanceof MismatchedInputException) {
+            String path = path(e);
+            return path == null ? "The request body must be a JSON object."
+                    : "'" + path + "' has the wrong type.";
+        }
+        if (e instanceof JsonMappingException) {
+            return "The request body is not a valid chat completion request.";
+        }
+        var location = e.getLocation();
+        return location == null ? "The request body is not valid JSON."
+                : "The request body is not valid JSON (line " + location.getLineNr() + ", column "
+                + location.getColumnNr() + ").";
+    }
+
+    /** The JSON path of the field at fault, as {@code messages[0].content}. */
+    private static String path(JsonProcessingException e) {
+        if (!(e instanceof JsonMappingException mapping) || mapping.getPath().isEmpty()) {
+            return null;
+        }
+        StringBuilder sb = new StringBuilder();
+        for (JsonMappingException.Reference ref : mapping.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (!sb.isEmpty()) {
+                    sb.append('.');
+                }
+                sb.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                sb.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return sb.isEmpty() ? null : sb.toString();
+    }
+}

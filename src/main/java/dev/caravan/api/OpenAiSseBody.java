@@ -1,0 +1,115 @@
+package dev.caravan.api;
+
+import dev.caravan.canonical.ChatCompletionChunk;
+import dev.caravan.canonical.Json;
+import dev.caravan.error.ErrorBody;
+import dev.caravan.error.ErrorResponder;
+import dev.caravan.error.GatewayException;
+import dev.caravan.routing.GatewayCall;
+import dev.caravan.stream.ChunkStream;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+/**
+ * A provider stream re-encoded as OpenAI server-sent events, produced one event per read so the HTTP layer writes
+ * and flushes each as it arrives. The model is renamed to the one the client asked for; warnings ride on the first
+ * chunk; the usage-only chunk is passed on only when the client asked for it; a failure after the first byte can no
+ * longer change the status, so it ends the stream with an {@code {"error":...}} event, which OpenAI clients raise.
+ * While the provider is silent a heartbeat comment goes out every {@code heartbeat}, so a client that went away is
+ * noticed; closing this body (the client went away) aborts the provider's stream.
+ */
+final class OpenAiSseBody extends InputStream {
+
+    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    /** An SSE comment: clients ignore it; writing it tells the gateway whether the client is still there. */
+    private static final byte[] HEARTBEAT = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final ChunkStream source;
+    private final GatewayCall call;
+    private final boolean includeUsage;
+    private final Duration heartbeat;
+    private byte[] current = new byte[0];
+    private int position;
+    private boolean first = true;
+    private boolean finished;
+
+    OpenAiSseBody(ChunkStream source, GatewayCall call, Duration heartbeat) {
+        this.source = source;
+        this.call = call;
+        this.heartbeat = heartbeat;
+        this.includeUsage = call.request().includeUsage();
+    }
+
+    @Override
+    public int read() throws IOException {
+        byte[] one = new byte[1];
+        return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+        if (length == 0) {
+            return 0;
+        }
+        while (position == current.length) {
+            if (finished) {
+                return -1;
+            }
+            current = nextEvent();
+            position = 0;
+        }
+        int n = Math.min(length, current.length - position);
+        System.arraycopy(current, position, buffer, offset, n);
+        position += n;
+        return n;
+    }
+
+    private byte[] nextEvent() {
+        try {
+            ChatCompletionChunk chunk;
+            do {
+                chunk = source.next(heartbeat);
+                if (chunk == ChunkStream.SILENCE) {
+                    return HEARTBEAT;
+                }
+                if (chunk == null) {
+                    finished = true;
+                    return DONE;
+                }
+            } while (!includeUsage && isUsageOnly(chunk));
+            chunk = chunk.withModel(call.requestedModel());
+            if (first) {
+                first = false;
+                chunk = chunk.withWarnings(ChatCompletionsApi.merge(chunk.warnings(), call.warnings()));
+            }
+            return event(Json.write(chunk));
+        } catch (IOException | RuntimeException failure) {
+            finished = true;
+            GatewayException error = ErrorResponder.classify(failure, call.provider());
+            return event(Json.write(ErrorBody.of(error)));
+        }
+    }
+
+    private static boolean isUsageOnly(ChatCompletionChunk chunk) {
+        return chunk.usage() != null && (chunk.choices() == null || chunk.choices().isEmpty());
+    }
+
+    private static byte[] event(byte[] json) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(json.length + 8);
+        out.writeBytes(DATA);
+        out.writeBytes(json);
+        out.writeBytes(END);
+        return out.toByteArray();
+    }
+
+    @Override
+    public void close() {
+        source.close();
+    }
+}

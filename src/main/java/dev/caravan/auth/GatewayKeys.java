@@ -1,0 +1,65 @@
+package dev.caravan.auth;
+
+import dev.caravan.error.ErrorKind;
+import dev.caravan.error.GatewayException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * Checks the caller's gateway key. OpenAI-style clients send {@code Authorization: Bearer <key>}, Anthropic-style
+ * clients {@code x-api-key}. Accepted keys are held as hashes only: the one in {@code AI_GATEWAY_API_KEY}, so a
+ * first run needs no admin step, and any listed in {@code caravan.auth.key-hashes}. Both credential headers are
+ * removed once checked, so they can never travel further.
+ */
+@Component("gatewayKeys")
+public class GatewayKeys {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatewayKeys.class);
+    private static final String BEARER = "Bearer ";
+
+    private final Set<String> hashes = new HashSet<>();
+
+    public GatewayKeys(@Value("${AI_GATEWAY_API_KEY:}") String environmentKey,
+                       @Value("${caravan.auth.key-hashes:}") List<String> keyHashes) {
+        if (!environmentKey.isBlank()) {
+            hashes.add(KeyHash.sha256(environmentKey.strip()));
+        }
+        keyHashes.stream().filter(h -> !h.isBlank()).map(String::strip).forEach(hashes::add);
+        if (hashes.isEmpty()) {
+            LOG.warn("no gateway key is configured: set AI_GATEWAY_API_KEY, or every request is refused with 401");
+        }
+    }
+
+    /** Refuses the exchange with 401 unless it carries an accepted key. */
+    public void authenticate(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String key = presentedKey(in.getHeader("Authorization", String.class), in.getHeader("x-api-key", String.class));
+        in.removeHeader("Authorization");
+        in.removeHeader("x-api-key");
+        if (key == null) {
+            throw new GatewayException(ErrorKind.AUTHENTICATION,
+                    "Missing gateway key: send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'.");
+        }
+        if (!hashes.contains(KeyHash.sha256(key))) {
+            throw new GatewayException(ErrorKind.AUTHENTICATION, "Invalid gateway key.");
+        }
+    }
+
+    static String presentedKey(String authorization, String apiKey) {
+        if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
+            String key = authorization.substring(BEARER.length()).strip();
+            if (!key.isEmpty()) {
+                return key;
+            }
+        }
+        return apiKey == null || apiKey.isBlank() ? null : apiKey.strip();
+    }
+}

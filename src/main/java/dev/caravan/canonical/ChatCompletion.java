@@ -1,0 +1,47 @@
+package dev.caravan.canonical;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A complete (non-streamed) answer, in OpenAI's {@code chat.completion} shape. {@code warnings} lists request
+ * parameters the serving provider could not honour; clients that do not know the field ignore it.
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record ChatCompletion(
+        String id,
+        String object,
+        Long created,
+        String model,
+        List<Choice> choices,
+        Usage usage,
+        String systemFingerprint,
+        List<Warning> warnings,
+        @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
+
+    public static final String OBJECT = "chat.completion";
+
+    public ChatCompletion {
+        extra = extra == null ? new LinkedHashMap<>() : extra;
+    }
+
+    public ChatCompletion withModel(String newModel) {
+        return new ChatCompletion(id, object, created, newModel, choices, usage, systemFingerprint, warnings, extra);
+    }
+
+    public ChatCompletion withWarnings(List<Warning> newWarnings) {
+        return new ChatCompletion(id, object, created, model, choices, usage, systemFingerprint,
+                newWarnings == null || newWarnings.isEmpty() ? null : newWarnings, extra);
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record Choice(Integer index, Message message, String finishReason, JsonNode logprobs) {
+    }
+}

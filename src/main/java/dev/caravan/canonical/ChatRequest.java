@@ -1,0 +1,75 @@
+package dev.caravan.canonical;
+
+import com.fasterxml.jackson.annotation.JsonAnyGetter;
+import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonFormat;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A chat request as the gateway holds it. The shape is OpenAI's Chat Completions request, the lingua franca every
+ * client and most providers speak, so an OpenAI-compatible target gets it back field for field. Fields the gateway
+ * does not model stay in {@link #extra} and pass through to OpenAI-compatible targets; translators to other formats
+ * report them as warnings instead of dropping them.
+ */
+@JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+public record ChatRequest(
+        String model,
+        List<Message> messages,
+        Boolean stream,
+        StreamOptions streamOptions,
+        Double temperature,
+        Double topP,
+        Integer maxTokens,
+        Integer maxCompletionTokens,
+        @JsonFormat(with = JsonFormat.Feature.ACCEPT_SINGLE_VALUE_AS_ARRAY) List<String> stop,
+        List<Tool> tools,
+        ToolChoice toolChoice,
+        Boolean parallelToolCalls,
+        ResponseFormat responseFormat,
+        String reasoningEffort,
+        Integer n,
+        Long seed,
+        Double presencePenalty,
+        Double frequencyPenalty,
+        String user,
+        @JsonAnySetter @JsonAnyGetter Map<String, JsonNode> extra) {
+
+    public ChatRequest {
+        extra = extra == null ? new LinkedHashMap<>() : extra;
+    }
+
+    public boolean streaming() {
+        return Boolean.TRUE.equals(stream);
+    }
+
+    public boolean includeUsage() {
+        return streamOptions != null && Boolean.TRUE.equals(streamOptions.includeUsage());
+    }
+
+    /** The output cap, whichever of the two OpenAI names the client used. */
+    public Integer outputLimit() {
+        return maxCompletionTokens != null ? maxCompletionTokens : maxTokens;
+    }
+
+    public ChatRequest withModel(String newModel) {
+        return new ChatRequest(newModel, messages, stream, streamOptions, temperature, topP, maxTokens,
+                maxCompletionTokens, stop, tools, toolChoice, parallelToolCalls, responseFormat, reasoningEffort, n,
+                seed, presencePenalty, frequencyPenalty, user, extra);
+    }
+
+    public ChatRequest withStreamOptions(StreamOptions options) {
+        return new ChatRequest(model, messages, stream, options, temperature, topP, maxTokens,
+                maxCompletionTokens, stop, tools, toolChoice, parallelToolCalls, responseFormat, reasoningEffort, n,
+                seed, presencePenalty, frequencyPenalty, user, extra);
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    public record StreamOptions(Boolean includeUsage) {
+    }
+}

@@ -1,0 +1,18 @@
+package dev.caravan.error;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * OpenAI's error shape, {@code {"error":{"message","type","param","code"}}}. All four fields are always written,
+ * null or not, as OpenAI does: some clients read {@code param} and {@code code} without checking for them.
+ */
+public record ErrorBody(Detail error) {
+
+    public static ErrorBody of(GatewayException e) {
+        return new ErrorBody(new Detail(e.getMessage(), e.kind().type(), e.param(), e.kind().code()));
+    }
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record Detail(String message, String type, String param, String code) {
+    }
+}

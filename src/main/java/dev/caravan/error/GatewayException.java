@@ -1,0 +1,47 @@
+package dev.caravan.error;
+
+/**
+ * An error the client is meant to see. Its message is written to the client as it is, so it must never carry a
+ * key, a stack trace or an internal address; {@link ErrorResponder} turns anything else into a generic 500.
+ * Stack traces are not filled in: these are expected outcomes on the hot path, not bugs.
+ */
+public class GatewayException extends RuntimeException {
+
+    private final ErrorKind kind;
+    private final String param;
+    private final String provider;
+    private final Long retryAfterSeconds;
+
+    public GatewayException(ErrorKind kind, String message) {
+        this(kind, message, null, null, null);
+    }
+
+    public GatewayException(ErrorKind kind, String message, String param, String provider, Long retryAfterSeconds) {
+        super(message, null, false, false);
+        this.kind = kind;
+        this.param = param;
+        this.provider = provider;
+        this.retryAfterSeconds = retryAfterSeconds;
+    }
+
+    public static GatewayException invalid(String message, String param) {
+        return new GatewayException(ErrorKind.INVALID_REQUEST, message, param, null, null);
+    }
+
+    public ErrorKind kind() {
+        return kind;
+    }
+
+    public String param() {
+        return param;
+    }
+
+    /** The provider that caused the error, or null when the gateway itself refused the request. */
+    public String provider() {
+        return provider;
+    }
+
+    public Long retryAfterSeconds() {
+        return retryAfterSeconds;
+    }
+}

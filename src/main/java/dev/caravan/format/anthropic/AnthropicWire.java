@@ -1,0 +1,183 @@
+package dev.caravan.format.anthropic;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+import java.util.List;
+
+/**
+ * Anthropic Messages API wire shapes ({@code POST /v1/messages}, snake_case JSON). Only the fields the gateway
+ * writes or reads are modelled; the shared mapper ignores the rest (citations, server tool results, container...).
+ */
+final class AnthropicWire {
+
+    private AnthropicWire() {
+    }
+
+    /** {@code system} is a string, or a list of text blocks when some block carries {@code cache_control}. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record MessagesRequest(
+            String model,
+            List<Message> messages,
+            Object system,
+            int maxTokens,
+            Metadata metadata,
+            List<String> stopSequences,
+            Boolean stream,
+            Double temperature,
+            Double topP,
+            Integer topK,
+            List<Tool> tools,
+            ToolChoice toolChoice,
+            Thinking thinking) {
+    }
+
+    /** {@code role} is "user" or "assistant"; the two must alternate. */
+    record Message(String role, List<Block> content) {
+    }
+
+    /**
+     * One content block, in requests and responses alike; {@code type} says which fields are set: {@code text},
+     * {@code image} (source), {@code tool_use} (id, name, input), {@code tool_result} (tool_use_id, content),
+     * {@code thinking} (thinking, signature).
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Block(
+            String type,
+            String text,
+            Source source,
+            String id,
+            String name,
+            JsonNode input,
+            String toolUseId,
+            List<Block> content,
+            String thinking,
+            String signature,
+            JsonNode cacheControl) {
+
+        static final String TEXT = "text";
+        static final String IMAGE = "image";
+        static final String TOOL_USE = "tool_use";
+        static final String TOOL_RESULT = "tool_result";
+        static final String THINKING = "thinking";
+
+        static Block text(String text, JsonNode cacheControl) {
+            return new Block(TEXT, text, null, null, null, null, null, null, null, null, cacheControl);
+        }
+
+        static Block image(Source source, JsonNode cacheControl) {
+            return new Block(IMAGE, null, source, null, null, null, null, null, null, null, cacheControl);
+        }
+
+        static Block toolUse(String id, String name, JsonNode input) {
+            return new Block(TOOL_USE, null, null, id, name, input, null, null, null, null, null);
+        }
+
+        static Block toolResult(String toolUseId, List<Block> content) {
+            return new Block(TOOL_RESULT, null, null, null, null, null, toolUseId, content, null, null, null);
+        }
+    }
+
+    /** An image: {@code base64} with media type and data, or {@code url}. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Source(String type, String mediaType, String data, String url) {
+
+        static Source base64(String mediaType, String data) {
+            return new Source("base64", mediaType, data, null);
+        }
+
+        static Source url(String url) {
+            return new Source("url", null, null, url);
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Tool(String name, String description, JsonNode inputSchema) {
+    }
+
+    /** {@code type} is auto, any, tool (with name) or none. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record ToolChoice(String type, String name, Boolean disableParallelToolUse) {
+
+        static final String AUTO = "auto";
+        static final String ANY = "any";
+        static final String TOOL = "tool";
+        static final String NONE = "none";
+
+        /** Anthropic rejects extended thinking together with a choice that forces a tool call. */
+        boolean forcesToolUse() {
+            return ANY.equals(type) || TOOL.equals(type);
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Thinking(String type, int budgetTokens) {
+
+        static Thinking enabled(int budgetTokens) {
+            return new Thinking("enabled", budgetTokens);
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Metadata(String userId) {
+    }
+
+    /** A non-streamed answer; also the {@code message} of a stream's {@code message_start}. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record MessagesResponse(
+            String id,
+            String model,
+            List<Block> content,
+            String stopReason,
+            Usage usage) {
+    }
+
+    /**
+     * Anthropic counts input tokens in three disjoint parts: uncached, read from the cache, written to the cache.
+     * In a stream, {@code message_delta} repeats the fields cumulatively, any of them possibly absent.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Usage(
+            Integer inputTokens,
+            Integer outputTokens,
+            Integer cacheCreationInputTokens,
+            Integer cacheReadInputTokens) {
+
+        /** This usage with every field {@code later} reports replaced by the later, cumulative value. */
+        Usage updatedBy(Usage later) {
+            if (later == null) {
+                return this;
+            }
+            return new Usage(
+                    later.inputTokens != null ? later.inputTokens : inputTokens,
+                    later.outputTokens != null ? later.outputTokens : outputTokens,
+                    later.cacheCreationInputTokens != null ? later.cacheCreationInputTokens : cacheCreationInputTokens,
+                    later.cacheReadInputTokens != null ? later.cacheReadInputTokens : cacheReadInputTokens);
+        }
+    }
+
+    /** One stream event; {@code type} says which fields are set. */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record StreamEvent(
+            String type,
+            MessagesResponse message,
+            Integer index,
+            Block contentBlock,
+            Delta delta,
+            Usage usage,
+            ErrorDetail error) {
+    }
+
+    /**
+     * A block delta ({@code text_delta}, {@code input_json_delta}, {@code thinking_delta}, {@code signature_delta})
+     * or, in {@code message_delta}, the stop reason.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record Delta(String type, String text, String partialJson, String thinking, String stopReason) {
+    }
+
+    /** The {@code error} of {@code {"type":"error","error":{"type","message"}}}, as a body or a stream event. */
+    record ErrorDetail(String type, String message) {
+    }
+}

@@ -1,0 +1,110 @@
+package dev.caravan.routing;
+
+import dev.caravan.config.ProviderRegistry;
+import dev.caravan.error.UpstreamErrors;
+import dev.caravan.format.ProviderFormat;
+import dev.caravan.format.ProviderFormats;
+import dev.caravan.format.UpstreamRequest;
+import dev.caravan.stream.ChunkStream;
+import dev.caravan.stream.UpstreamAbort;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.springframework.stereotype.Component;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+/**
+ * What a provider route calls around its HTTP endpoint: {@link #prepare} writes the request in the provider's
+ * format, {@link #complete} reads the answer back into the canonical shape (a stream stays a stream) or raises the
+ * classified error.
+ */
+@Component("upstream")
+public class UpstreamCall {
+
+    /** Enough of an error body for its message; a provider's error page beyond that is noise. */
+    private static final int MAX_ERROR_BODY = 64 * 1024;
+
+    private final ProviderRegistry providers;
+    private final ProviderFormats formats;
+
+    public UpstreamCall(ProviderRegistry providers, ProviderFormats formats) {
+        this.providers = providers;
+        this.formats = formats;
+    }
+
+    public void prepare(Exchange exchange) {
+        GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
+        ProviderRegistry.Provider provider = providers.get(call.provider());
+        ProviderFormat format = formats.get(provider.format());
+        UpstreamRequest request = format.toUpstream(call.request(), call.providerModel(), call.warnings());
+        Message message = exchange.getMessage();
+        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setHeader("Accept", call.request().streaming() ? "text/event-stream" : "application/json");
+        if (provider.apiKey() != null) {
+            format.authHeaders(provider.apiKey()).forEach(message::setHeader);
+        }
+        if (request.path() != null) {
+            message.setHeader(Exchange.HTTP_PATH, request.path());
+        }
+        if (request.query() != null) {
+            message.setHeader(Exchange.HTTP_QUERY, request.query());
+        }
+        message.setBody(request.body());
+    }
+
+    public void complete(Exchange exchange) throws IOException {
+        GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
+        ProviderFormat format = formats.get(call.format());
+        Message message = exchange.getMessage();
+        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
+        String retryAfter = message.getHeader("Retry-After", String.class);
+        InputStream body = message.getBody(InputStream.class);
+        // the provider's headers (content-length, its request ids, cookies) are not the client's business
+        message.removeHeaders("*");
+        if (status >= 400) {
+            byte[] bytes = body == null ? new byte[0] : readAtMost(body, MAX_ERROR_BODY);
+            throw UpstreamErrors.fromStatus(call.provider(), status, errorMessage(format, bytes),
+                    retryAfterSeconds(retryAfter));
+        }
+        if (body == null) {
+            throw UpstreamErrors.fromStatus(call.provider(), 502, "the provider sent an empty answer", null);
+        }
+        if (call.request().streaming()) {
+            message.setBody(new ChunkStream(body, format.streamDecoder()));
+        } else {
+            try (body) {
+                message.setBody(format.toCompletion(body.readAllBytes()));
+            }
+        }
+    }
+
+    private static String errorMessage(ProviderFormat format, byte[] body) {
+        try {
+            return format.errorMessage(body);
+        } catch (RuntimeException notJson) {
+            return null;
+        }
+    }
+
+    private static byte[] readAtMost(InputStream body, int limit) throws IOException {
+        try {
+            return body.readNBytes(limit);
+        } finally {
+            UpstreamAbort.abort(body);
+        }
+    }
+
+    /** {@code Retry-After} in seconds; the HTTP-date form is rare from model APIs and read as absent. */
+    static Long retryAfterSeconds(String header) {
+        if (header == null) {
+            return null;
+        }
+        try {
+            return Math.max(0, (long) Math.ceil(Double.parseDouble(header.strip())));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,263 @@
+package dev.caravan.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * An HTTP/1.1 server on 127.0.0.1 that speaks the OpenAI Chat Completions, Anthropic Messages and Gemini
+ * generateContent wire formats, answers with scripted {@link Reply replies} (or a default one), and can misbehave on
+ * purpose: errors, connection resets, stalls, and streams cut mid-way.
+ *
+ * <p>Endpoints: {@code POST /v1/chat/completions}, {@code POST /v1/messages},
+ * {@code POST /v1beta/models/{model}:generateContent}, {@code POST /v1beta/models/{model}:streamGenerateContent},
+ * and {@code GET /health}.
+ */
+public final class ProviderSimulator implements AutoCloseable {
+
+    /** How many requests {@link #start(int)} remembers; older ones are dropped so long runs do not grow memory. */
+    public static final int DEFAULT_RECORD_LIMIT = 1000;
+
+    private final ServerSocket server;
+    private final SimulatorDefaults defaults;
+    private final int recordLimit;
+    private final Set<HttpConnection> connections = ConcurrentHashMap.newKeySet();
+    private final ConcurrentLinkedQueue<ReplyPlan> queue = new ConcurrentLinkedQueue<>();
+    private final ArrayDeque<RecordedRequest> recorded = new ArrayDeque<>();
+    private final LinkedBlockingDeque<RecordedRequest> untaken = new LinkedBlockingDeque<>();
+    private final AtomicInteger aborted = new AtomicInteger();
+    private final RequestHandler handler = new RequestHandler(this);
+    private final Thread acceptor;
+    private volatile ReplyPlan defaultPlan;
+    private volatile boolean closed;
+
+    private ProviderSimulator(int port, SimulatorDefaults defaults, int recordLimit) throws IOException {
+        this.defaults = defaults;
+        this.recordLimit = recordLimit;
+        this.defaultPlan = new ReplyPlan(defaults.toReply());
+        RequestHandler.warmUp(defaultPlan);
+        this.server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 4096);
+        this.acceptor = Thread.ofPlatform().name("provider-simulator-accept-" + server.getLocalPort()).daemon(true)
+                .start(this::acceptLoop);
+    }
+
+    public static ProviderSimulator start(int port) {
+        return start(port, SimulatorDefaults.defaults());
+    }
+
+    public static ProviderSimulator start(int port, SimulatorDefaults defaults) {
+        return start(port, defaults, DEFAULT_RECORD_LIMIT);
+    }
+
+    /** @param recordLimit how many requests to remember for {@link #requests()}; 0 disables recording */
+    public static ProviderSimulator start(int port, SimulatorDefaults defaults, int recordLimit) {
+        try {
+            return new ProviderSimulator(port, defaults, recordLimit);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start the provider simulator on port " + port, e);
+        }
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    public String baseUrl() {
+        return "http://127.0.0.1:" + port();
+    }
+
+    /** Queues replies for the next requests, in order, whatever endpoint they arrive on. */
+    public void enqueue(Reply... replies) {
+        for (Reply reply : replies) {
+            queue.add(new ReplyPlan(reply));
+        }
+    }
+
+    /** Replaces the answer used when the queue is empty, until {@link #reset()}. */
+    public void setDefaultReply(Reply reply) {
+        defaultPlan = new ReplyPlan(reply);
+    }
+
+    public int pendingReplies() {
+        return queue.size();
+    }
+
+    /** The remembered requests, oldest first. */
+    public List<RecordedRequest> requests() {
+        synchronized (recorded) {
+            return List.copyOf(recorded);
+        }
+    }
+
+    public RecordedRequest lastRequest() {
+        synchronized (recorded) {
+            return recorded.peekLast();
+        }
+    }
+
+    /** Removes and returns the oldest request not yet taken, waiting up to 10 seconds for one to arrive. */
+    public RecordedRequest takeRequest() {
+        try {
+            RecordedRequest request = untaken.poll(10, TimeUnit.SECONDS);
+            if (request == null) {
+                throw new IllegalStateException("no request reached the simulator within 10 seconds");
+            }
+            return request;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a request", e);
+        }
+    }
+
+    public int openConnections() {
+        return connections.size();
+    }
+
+    /**
+     * Responses the client abandoned before the simulator finished them: streams whose writes failed or whose
+     * client disconnected between events, and stalled requests whose client went away.
+     */
+    public int abortedStreams() {
+        return aborted.get();
+    }
+
+    /** Clears the reply queue, the recorded requests and the aborted count, and restores the default reply. */
+    public void reset() {
+        queue.clear();
+        synchronized (recorded) {
+            recorded.clear();
+            untaken.clear();
+        }
+        aborted.set(0);
+        defaultPlan = new ReplyPlan(defaults.toReply());
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // The accept loop ends either way.
+        }
+        for (HttpConnection connection : connections) {
+            connection.close();
+        }
+        try {
+            acceptor.join(2000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void acceptLoop() {
+        while (!closed) {
+            Socket socket;
+            try {
+                socket = server.accept();
+            } catch (IOException e) {
+                if (closed) {
+                    return;
+                }
+                // Typically out of file descriptors; back off instead of spinning on the same failure.
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException interrupted) {
+                    return;
+                }
+                continue;
+            }
+            try {
+                socket.setTcpNoDelay(true);
+                HttpConnection connection = new HttpConnection(socket);
+                connections.add(connection);
+                if (closed) {
+                    // close() may have swept the set before this connection joined it.
+                    connection.close();
+                }
+                Thread.ofVirtual().name("provider-simulator-conn").start(() -> serve(connection));
+            } catch (IOException e) {
+                closeQuietly(socket);
+            }
+        }
+    }
+
+    private void serve(HttpConnection connection) {
+        try {
+            while (!closed) {
+                HttpConnection.Request request = connection.readRequest();
+                if (request == null) {
+                    break;
+                }
+                record(request);
+                if (!handler.handle(connection, request)) {
+                    break;
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // A broken or malformed connection only ends itself.
+        } finally {
+            connections.remove(connection);
+            connection.close();
+        }
+    }
+
+    /** The next scripted reply, or the default one when none is queued. */
+    ReplyPlan nextPlan() {
+        ReplyPlan plan = queue.poll();
+        return plan != null ? plan : defaultPlan;
+    }
+
+    /** A departure caused by close() is the simulator's doing, not the client's, so it is not counted. */
+    void clientAborted() {
+        if (!closed) {
+            aborted.incrementAndGet();
+        }
+    }
+
+    private void record(HttpConnection.Request req) {
+        if (recordLimit <= 0) {
+            return;
+        }
+        RecordedRequest recordedRequest = new RecordedRequest(req.method(), req.path(), req.query(),
+                Collections.unmodifiableMap(req.headers()), new String(req.body(), StandardCharsets.UTF_8));
+        synchronized (recorded) {
+            if (recorded.size() >= recordLimit) {
+                recorded.pollFirst();
+            }
+            recorded.addLast(recordedRequest);
+            if (untaken.size() >= recordLimit) {
+                untaken.pollFirst();
+            }
+            untaken.addLast(recordedRequest);
+        }
+    }
+
+    private static void closeQuietly(Socket socket) {
+        try {
+            socket.close();
+        } catch (IOException ignored) {
+            // Nothing to salvage.
+        }
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        SimulatorMain.run(args);
+    }
+}

@@ -1,0 +1,209 @@
+package dev.caravan.simulator;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Turns one parsed request into one response: routing to a wire format, provider-style validation, and acting out
+ * the scripted reply, faults included. Stateless apart from the simulator it reports to, so one instance serves
+ * every connection.
+ */
+final class RequestHandler {
+
+    private static final String JSON = "application/json";
+    private static final String SSE = "text/event-stream";
+
+    private final ProviderSimulator simulator;
+
+    RequestHandler(ProviderSimulator simulator) {
+        this.simulator = simulator;
+    }
+
+    /** @return whether the connection can carry another request */
+    boolean handle(HttpConnection conn, HttpConnection.Request req) throws IOException {
+        String path = req.path();
+        Wire wire;
+        String model = null;
+        boolean pathStream = false;
+        if (path.equals("/v1/chat/completions")) {
+            wire = OpenAiWire.INSTANCE;
+        } else if (path.equals("/v1/messages")) {
+            wire = AnthropicWire.INSTANCE;
+        } else if ((path.startsWith("/v1beta/models/") || path.startsWith("/v1/models/")) && path.indexOf(':') > 0) {
+            wire = GeminiWire.INSTANCE;
+            int colon = path.lastIndexOf(':');
+            String method = path.substring(colon + 1);
+            model = path.substring(path.indexOf("/models/") + 8, colon);
+            if (method.equals("streamGenerateContent")) {
+                pathStream = true;
+            } else if (!method.equals("generateContent")) {
+                return error(conn, req, wire, 404, "Method not found: " + method);
+            }
+        } else if (path.equals("/health") && req.method().equals("GET")) {
+            conn.writeResponse(200, JSON, null, "{\"status\":\"ok\"}".getBytes(StandardCharsets.US_ASCII),
+                    req.keepAlive());
+            return req.keepAlive();
+        } else {
+            wire = path.startsWith("/v1beta/") ? GeminiWire.INSTANCE : OpenAiWire.INSTANCE;
+            return error(conn, req, wire, 404, "Unknown request URL: " + req.method() + " " + path);
+        }
+        if (!req.method().equals("POST")) {
+            return error(conn, req, wire, 405, "Method " + req.method() + " not allowed for " + path);
+        }
+
+        JsonNode body;
+        try {
+            body = Wire.MAPPER.readTree(req.body());
+        } catch (IOException e) {
+            body = null;
+        }
+        if (body == null || !body.isObject()) {
+            return error(conn, req, wire, 400, wire.invalidJsonMessage());
+        }
+        String problem = wire.validate(body);
+        if (problem != null) {
+            return error(conn, req, wire, 400, problem);
+        }
+
+        // Rejected requests never reach here, so they do not consume scripted replies, as with a real upstream.
+        ReplyPlan plan = simulator.nextPlan();
+        Reply reply = plan.reply;
+        boolean stream = pathStream || wire.wantsStream(body);
+        switch (reply.kind()) {
+            case RESET -> {
+                conn.reset();
+                return false;
+            }
+            case STALL -> {
+                if (conn.clientGoneWithin(HttpConnection.FOREVER)) {
+                    simulator.clientAborted();
+                }
+                return false;
+            }
+            case ERROR -> {
+                if (reply.latencyMs() > 0 && conn.clientGoneWithin(reply.latencyMs())) {
+                    return false;
+                }
+                return error(conn, req, wire, reply.status(),
+                        reply.errorMessage() == null ? "Simulated error" : reply.errorMessage(),
+                        reply.retryAfterSeconds());
+            }
+            default -> {
+                int prompt = reply.promptTokens() >= 0 ? reply.promptTokens() : wire.estimatePromptTokens(body);
+                Wire.Exchange ex = new Wire.Exchange(model != null ? model : wire.model(body), prompt,
+                        wire.wantsUsageInStream(body));
+                return stream ? stream(conn, wire, plan, ex) : complete(conn, req, wire, plan, ex);
+            }
+        }
+    }
+
+    private boolean complete(HttpConnection conn, HttpConnection.Request req, Wire wire, ReplyPlan plan,
+            Wire.Exchange ex) throws IOException {
+        long delay = plan.nonStreamDelayMs();
+        if (delay > 0 && conn.clientGoneWithin(delay)) {
+            return false;
+        }
+        byte[] body = wire.completion(plan, ex).getBytes(StandardCharsets.UTF_8);
+        if (plan.reply.cutAfterChunks() >= 0) {
+            conn.writeTruncatedAndReset(200, JSON, body, body.length / 2);
+            return false;
+        }
+        conn.writeResponse(200, JSON, null, body, req.keepAlive());
+        return req.keepAlive();
+    }
+
+    private boolean stream(HttpConnection conn, Wire wire, ReplyPlan plan, Wire.Exchange ex) {
+        Reply reply = plan.reply;
+        try {
+            if (reply.latencyMs() > 0 && conn.clientGoneWithin(reply.latencyMs())) {
+                throw new IOException("client left before the response started");
+            }
+            conn.startChunked(200, SSE);
+            Pacer pacer = new Pacer(conn, reply.chunkDelayMs(), reply.cutAfterChunks());
+            wire.stream(plan, ex, pacer);
+            if (reply.cutAfterChunks() >= 0) {
+                // Fewer events than the cut point: still end abruptly, without the terminating chunk.
+                conn.reset();
+                return false;
+            }
+            conn.endChunked();
+            return true;
+        } catch (StreamCut cut) {
+            conn.reset();
+            return false;
+        } catch (IOException e) {
+            simulator.clientAborted();
+            return false;
+        }
+    }
+
+    private boolean error(HttpConnection conn, HttpConnection.Request req, Wire wire, int status, String message)
+            throws IOException {
+        return error(conn, req, wire, status, message, -1);
+    }
+
+    private boolean error(HttpConnection conn, HttpConnection.Request req, Wire wire, int status, String message,
+            int retryAfterSeconds) throws IOException {
+        String extra = retryAfterSeconds >= 0 ? "Retry-After: " + retryAfterSeconds + "\r\n" : null;
+        conn.writeResponse(status, JSON, extra, wire.errorBody(status, message).getBytes(StandardCharsets.UTF_8),
+                req.keepAlive());
+        return req.keepAlive();
+    }
+
+    /**
+     * Renders every format once so class loading and Jackson's first-use setup (about two seconds on a busy
+     * machine) happen in start() instead of inside the first request, where they would look like a slow provider.
+     */
+    static void warmUp(ReplyPlan plan) throws IOException {
+        JsonNode body = Wire.MAPPER.readTree("{\"messages\":[{\"content\":\"warm up\"}],\"stream\":true}");
+        Wire.Sink discard = (sse, paced) -> sse.getBytes(StandardCharsets.UTF_8);
+        for (Wire wire : new Wire[] {OpenAiWire.INSTANCE, AnthropicWire.INSTANCE, GeminiWire.INSTANCE}) {
+            Wire.Exchange ex = new Wire.Exchange(wire.model(body), wire.estimatePromptTokens(body), true);
+            wire.completion(plan, ex).getBytes(StandardCharsets.UTF_8);
+            wire.stream(plan, ex, discard);
+            wire.errorBody(429, "warm up");
+        }
+        try {
+            Thread.ofVirtual().start(() -> { }).join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Signals that the scripted cut point was reached; not an I/O failure, so not an aborted stream. */
+    private static final class StreamCut extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        StreamCut() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Writes each event as its own chunk, spacing content pieces and watching for a departed client meanwhile. */
+    private static final class Pacer implements Wire.Sink {
+        private final HttpConnection conn;
+        private final long delayMs;
+        private final int cutAfter;
+        private int sent;
+        private int paced;
+
+        Pacer(HttpConnection conn, long delayMs, int cutAfter) {
+            this.conn = conn;
+            this.delayMs = delayMs;
+            this.cutAfter = cutAfter;
+        }
+
+        @Override
+        public void event(String sse, boolean pacedEvent) throws IOException {
+            if (cutAfter >= 0 && sent >= cutAfter) {
+                throw new StreamCut();
+            }
+            if (pacedEvent && paced++ > 0 && delayMs > 0 && conn.clientGoneWithin(delayMs)) {
+                throw new IOException("client left mid-stream");
+            }
+            conn.writeChunk(sse.getBytes(StandardCharsets.UTF_8));
+            sent++;
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.caravan.stream;
+
+import dev.caravan.canonical.ChatCompletionChunk;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A provider's stream as canonical chunks. A virtual thread reads and decodes the provider's events into a small
+ * queue; the client side takes them with a time limit, so that while the provider is silent the gateway can still
+ * write a heartbeat and learn that the client has gone: a blocked read of the provider would not notice until the
+ * provider spoke again, and a provider keeps generating (and billing) for a client that left. The queue is short,
+ * so the reader never runs far ahead of the client. Closing the stream before its end aborts the upstream call.
+ */
+public final class ChunkStream implements AutoCloseable {
+
+    /** What {@link #next} returns when the provider sent nothing within the wait. */
+    public static final ChatCompletionChunk SILENCE = new ChatCompletionChunk(null, null, null, null, null, null,
+            null, null, null);
+
+    private static final int READ_AHEAD = 16;
+    private static final Object END = new Object();
+
+    private final InputStream upstream;
+    private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(READ_AHEAD);
+    private final Thread reader;
+    private volatile boolean closed;
+    private boolean ended;
+
+    public ChunkStream(InputStream upstream, StreamDecoder decoder) {
+        this.upstream = upstream;
+        this.reader = Thread.ofVirtual().name("caravan-stream-reader").start(() -> pump(decoder));
+    }
+
+    private void pump(StreamDecoder decoder) {
+        SseReader events = new SseReader(upstream);
+        try {
+            SseEvent event;
+            while ((event = events.next()) != null) {
+                for (ChatCompletionChunk chunk : decoder.decode(event)) {
+                    queue.put(chunk);
+                }
+            }
+            for (ChatCompletionChunk chunk : decoder.finish()) {
+                queue.put(chunk);
+            }
+            queue.put(END);
+        } catch (InterruptedException stopped) {
+            // closed by the client side
+        } catch (IOException | RuntimeException failure) {
+            if (!closed) {
+                offerQuietly(failure);
+            }
+        }
+    }
+
+    private void offerQuietly(Object item) {
+        try {
+            queue.put(item);
+        } catch (InterruptedException stopped) {
+            // closed meanwhile: nobody is waiting for it
+        }
+    }
+
+    /**
+     * The next chunk; null once the provider's stream has ended; {@link #SILENCE} when the provider sent nothing
+     * within {@code wait}. A provider failure (transport or error event) is thrown.
+     */
+    public ChatCompletionChunk next(Duration wait) throws IOException {
+        if (ended) {
+            return null;
+        }
+        Object item;
+        try {
+            item = queue.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the provider", e);
+        }
+        if (item == null) {
+            return SILENCE;
+        }
+        if (item == END) {
+            ended = true;
+            return null;
+        }
+        if (item instanceof IOException io) {
+            ended = true;
+            throw io;
+        }
+        if (item instanceof RuntimeException runtime) {
+            ended = true;
+            throw runtime;
+        }
+        return (ChatCompletionChunk) item;
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        reader.interrupt();
+        if (ended) {
+            try {
+                upstream.close();
+            } catch (IOException ignored) {
+                // fully read already; the connection goes back to the pool or is dropped
+            }
+        } else {
+            UpstreamAbort.abort(upstream);
+        }
+    }
+}
