@@ -72,7 +72,7 @@ final class GeminiWire extends Wire {
     static String finishReason(String canonical) {
         return switch (canonical) {
             // Gemini reports STOP for a turn that ends in function calls.
-            case "stop", "tool_calls" -> "STOP";
+            case "stop", "tool_calls", "stop_sequence" -> "STOP";
             case "length" -> "MAX_TOKENS";
             case "content_filter" -> "SAFETY";
             default -> canonical;

@@ -232,10 +232,12 @@ final class HttpConnection implements AutoCloseable {
         long deadline = ms == FOREVER ? Long.MAX_VALUE : System.nanoTime() + ms * 1_000_000L;
         try {
             while (true) {
-                long remainingMs = ms == FOREVER ? 0 : (deadline - System.nanoTime()) / 1_000_000L;
-                if (ms != FOREVER && remainingMs <= 0) {
+                long remainingNanos = deadline - System.nanoTime();
+                if (ms != FOREVER && remainingNanos <= 0) {
                     return false;
                 }
+                // Rounded up: a timeout of 0 would mean "wait forever" to the socket.
+                long remainingMs = ms == FOREVER ? 0 : (remainingNanos + 999_999L) / 1_000_000L;
                 if (limit == buf.length) {
                     if (pos == 0) {
                         // No room to look further ahead; a client this chatty is not going to stall us.

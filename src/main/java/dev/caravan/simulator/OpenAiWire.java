@@ -72,7 +72,7 @@ final class OpenAiWire extends Wire {
     }
 
     static String finishReason(String canonical) {
-        return canonical;
+        return canonical.equals("stop_sequence") ? "stop" : canonical;
     }
 
     @Override

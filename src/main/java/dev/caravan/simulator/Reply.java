@@ -12,8 +12,9 @@ import java.util.function.Consumer;
  * reply. The prompt count is the total input including cached tokens (OpenAI and Gemini semantics); Anthropic's
  * {@code input_tokens} is rendered as prompt minus cache reads minus cache writes.
  *
- * <p>Finish reasons are the canonical {@code stop|length|tool_calls|content_filter}; any other value is passed
- * through verbatim to every format.
+ * <p>Finish reasons are the canonical {@code stop|length|tool_calls|content_filter} (Anthropic renders
+ * content_filter as {@code refusal}); {@code stop_sequence} becomes Anthropic's own and plain stop elsewhere; any
+ * other value is passed through verbatim to every format.
  */
 public record Reply(
         Kind kind,

@@ -72,6 +72,9 @@ final class RequestHandler {
         boolean stream = pathStream || wire.wantsStream(body);
         switch (reply.kind()) {
             case RESET -> {
+                if (reply.latencyMs() > 0 && conn.clientGoneWithin(reply.latencyMs())) {
+                    return false;
+                }
                 conn.reset();
                 return false;
             }

@@ -158,7 +158,7 @@ final class AnthropicStreamDecoder implements StreamDecoder {
     }
 
     private List<ChatCompletionChunk> onMessageDelta(Delta delta, AnthropicWire.Usage later) {
-        usage = usage == null ? later : usage;
+        usage = usage == null ? later : usage.updatedBy(later);
         String stopReason = delta == null ? null : delta.stopReason();
         if (stopReason == null) {
             return List.of();

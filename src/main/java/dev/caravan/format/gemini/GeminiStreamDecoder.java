@@ -100,12 +100,12 @@ final class GeminiStreamDecoder implements StreamDecoder {
         }
         // the calls may have come events before the one that says STOP
         String finish = GeminiResponseMapper.toFinishReason(GeminiFinishReason.parse(candidate.finishReason()),
-                state.toolCalls > 0);
+                !answer.calls().isEmpty());
         if (answer.isEmpty() && finish == null) {
             // e.g. an empty text part that only carries a thought signature
             return null;
         }
-        Message delta = new Message(null,
+        Message delta = new Message(state.started ? null : "assistant",
                 answer.text().isEmpty() ? null : Content.of(answer.text()), null,
                 toolCalls.isEmpty() ? null : toolCalls, null, null,
                 answer.reasoning().isEmpty() ? null : answer.reasoning(), null);
