@@ -6,12 +6,12 @@ import dev.caravan.canonical.Json;
 import dev.caravan.canonical.Message;
 import dev.caravan.canonical.ResponseFormat;
 import dev.caravan.canonical.Tool;
+import dev.caravan.canonical.ToolChoice;
 import dev.caravan.canonical.Warning;
 import dev.caravan.error.GatewayException;
 import dev.caravan.format.anthropic.AnthropicWire.Metadata;
 import dev.caravan.format.anthropic.AnthropicWire.MessagesRequest;
 import dev.caravan.format.anthropic.AnthropicWire.Thinking;
-import dev.caravan.format.anthropic.AnthropicWire.ToolChoice;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -49,7 +49,7 @@ final class AnthropicMapper {
         List<Message> messages = Objects.requireNonNullElse(request.messages(), List.of());
         AnthropicWire.Tool outputTool = toOutputTool(request.responseFormat());
         List<AnthropicWire.Tool> clientTools = toTools(request.tools(), warnings);
-        ToolChoice toolChoice = toToolChoice(request.toolChoice(), request.parallelToolCalls(),
+        AnthropicWire.ToolChoice toolChoice = toToolChoice(request.toolChoice(), request.parallelToolCalls(),
                 !clientTools.isEmpty(), outputTool == null ? null : outputTool.name());
         Thinking thinking = toThinking(request.reasoningEffort(), toolChoice, messages, warnings);
         List<AnthropicWire.Tool> tools = new ArrayList<>(clientTools);
@@ -170,32 +170,31 @@ final class AnthropicMapper {
      * OpenAI's tool choice, given that a json_schema output tool may be present. With the output tool the model
      * must call some tool: the client's (when it has tools and allows them) or the output tool.
      */
-    static ToolChoice toToolChoice(dev.caravan.canonical.ToolChoice choice, Boolean parallelToolCalls,
-                                   boolean clientTools, String outputTool) {
+    static AnthropicWire.ToolChoice toToolChoice(ToolChoice choice, Boolean parallelToolCalls, boolean clientTools,
+                                                 String outputTool) {
         Boolean disableParallel = Boolean.FALSE.equals(parallelToolCalls) ? Boolean.TRUE : null;
         String mode = choice == null ? null : choice.mode();
         if (outputTool != null) {
             if (clientTools && choice != null && choice.functionName() != null) {
-                return new ToolChoice(ToolChoice.TOOL, choice.functionName(), disableParallel);
+                return AnthropicWire.ToolChoice.tool(choice.functionName(), disableParallel);
             }
-            if (clientTools && !dev.caravan.canonical.ToolChoice.NONE.equals(mode)) {
-                return new ToolChoice(ToolChoice.ANY, null, disableParallel);
+            if (clientTools && !ToolChoice.NONE.equals(mode)) {
+                return AnthropicWire.ToolChoice.any(disableParallel);
             }
-            return new ToolChoice(ToolChoice.TOOL, outputTool, disableParallel);
+            return AnthropicWire.ToolChoice.tool(outputTool, disableParallel);
         }
         if (!clientTools) {
             // Anthropic rejects a tool_choice without tools; without tools there is nothing to choose anyway
             return null;
         }
         if (mode == null) {
-            return disableParallel == null ? null : new ToolChoice(ToolChoice.AUTO, null, disableParallel);
+            return disableParallel == null ? null : AnthropicWire.ToolChoice.auto(disableParallel);
         }
         return switch (mode) {
-            case dev.caravan.canonical.ToolChoice.AUTO -> new ToolChoice(ToolChoice.AUTO, null, disableParallel);
-            case dev.caravan.canonical.ToolChoice.REQUIRED -> new ToolChoice(ToolChoice.ANY, null, disableParallel);
-            case dev.caravan.canonical.ToolChoice.NONE -> new ToolChoice(ToolChoice.NONE, null, null);
-            case dev.caravan.canonical.ToolChoice.FUNCTION ->
-                    new ToolChoice(ToolChoice.TOOL, choice.functionName(), disableParallel);
+            case ToolChoice.AUTO -> AnthropicWire.ToolChoice.auto(disableParallel);
+            case ToolChoice.REQUIRED -> AnthropicWire.ToolChoice.any(disableParallel);
+            case ToolChoice.NONE -> AnthropicWire.ToolChoice.none();
+            case ToolChoice.FUNCTION -> AnthropicWire.ToolChoice.tool(choice.functionName(), disableParallel);
             default -> throw GatewayException.invalid(
                     "tool_choice must be auto, none, required or a named function", "tool_choice");
         };
@@ -205,7 +204,7 @@ final class AnthropicMapper {
      * {@code reasoning_effort} as a thinking budget. Thinking is left off, with a warning, where Anthropic would
      * reject it: with a forced tool call, and after a tool-calling turn whose signed thinking the history lacks.
      */
-    static Thinking toThinking(String effort, ToolChoice toolChoice, List<Message> messages,
+    static Thinking toThinking(String effort, AnthropicWire.ToolChoice toolChoice, List<Message> messages,
                                List<Warning> warnings) {
         if (effort == null) {
             return null;
@@ -225,8 +224,9 @@ final class AnthropicMapper {
             return null;
         }
         if (toolChoice != null && toolChoice.forcesToolUse()) {
-            warn(warnings, Warning.adjusted("reasoning_effort", PROVIDER + " does not allow thinking when a tool call"
-                    + " is forced (tool_choice required or named, or response_format json_schema); thinking not enabled"));
+            warn(warnings, Warning.adjusted("reasoning_effort", PROVIDER + " does not allow thinking when a tool"
+                    + " call is forced (tool_choice required or named, or response_format json_schema);"
+                    + " thinking not enabled"));
             return null;
         }
         if (AnthropicMessages.lastAssistantCalledTools(messages)) {

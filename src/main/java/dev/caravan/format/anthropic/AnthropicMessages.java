@@ -201,7 +201,7 @@ final class AnthropicMessages {
             if (!out.isEmpty() && out.getLast().role().equals(message.role())) {
                 List<Block> merged = Stream.concat(out.getLast().content().stream(), message.content().stream())
                         .toList();
-                out.set(out.size() - 1, new AnthropicWire.Message(message.role(), merged));
+                out.set(out.size() - 1, new AnthropicWire.Message(message.role(), toolResultsFirst(merged)));
             } else {
                 out.add(message);
             }

@@ -97,8 +97,10 @@ final class AnthropicStreamDecoder implements StreamDecoder {
                 return text(block.text());
             }
             case Block.THINKING -> {
+                // a second thinking block (interleaved thinking) is set apart as the whole answer joins them
+                boolean first = blocks.values().stream().noneMatch(state -> state.kind == Kind.THINKING);
                 blocks.put(index, new BlockState(Kind.THINKING, -1));
-                return reasoning(block.thinking());
+                return reasoning((first ? "" : "\n") + Objects.requireNonNullElse(block.thinking(), ""));
             }
             case Block.TOOL_USE -> {
                 if (AnthropicResults.isOutputTool(block.name())) {

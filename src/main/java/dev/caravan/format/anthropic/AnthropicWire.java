@@ -105,6 +105,23 @@ final class AnthropicWire {
         static final String TOOL = "tool";
         static final String NONE = "none";
 
+        static ToolChoice auto(Boolean disableParallelToolUse) {
+            return new ToolChoice(AUTO, null, disableParallelToolUse);
+        }
+
+        static ToolChoice any(Boolean disableParallelToolUse) {
+            return new ToolChoice(ANY, null, disableParallelToolUse);
+        }
+
+        static ToolChoice tool(String name, Boolean disableParallelToolUse) {
+            return new ToolChoice(TOOL, name, disableParallelToolUse);
+        }
+
+        /** Anthropic's {@code none} choice has no parallel-use flag. */
+        static ToolChoice none() {
+            return new ToolChoice(NONE, null, null);
+        }
+
         /** Anthropic rejects extended thinking together with a choice that forces a tool call. */
         boolean forcesToolUse() {
             return ANY.equals(type) || TOOL.equals(type);

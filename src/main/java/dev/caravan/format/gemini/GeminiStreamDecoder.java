@@ -100,7 +100,7 @@ final class GeminiStreamDecoder implements StreamDecoder {
         }
         // the calls may have come events before the one that says STOP
         String finish = GeminiResponseMapper.toFinishReason(GeminiFinishReason.parse(candidate.finishReason()),
-                !answer.calls().isEmpty());
+                state.toolCalls > 0);
         if (answer.isEmpty() && finish == null) {
             // e.g. an empty text part that only carries a thought signature
             return null;

@@ -90,7 +90,8 @@ class AnthropicMapperTest {
     @Test
     void keeps_system_parts_with_cache_control_as_text_blocks() {
         JsonNode body = upstream(withMessages("""
-                [{"role":"system","content":[{"type":"text","text":"Long manual","cache_control":{"type":"ephemeral"}}]},
+                [{"role":"system","content":[
+                   {"type":"text","text":"Long manual","cache_control":{"type":"ephemeral"}}]},
                  {"role":"user","content":"Hello"}]""", "\"max_tokens\":100"));
 
         assertThat(body.path("system").isArray()).isTrue();
@@ -120,8 +121,10 @@ class AnthropicMapperTest {
         JsonNode body = upstream(withMessages("""
                 [{"role":"user","content":"Weather in Paris and Tokyo?"},
                  {"role":"assistant","content":"Checking.","tool_calls":[
-                   {"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{\\"location\\":\\"Paris\\"}"}},
-                   {"id":"call_2","type":"function","function":{"name":"get_weather","arguments":"{\\"location\\":\\"Tokyo\\"}"}}]}]""",
+                   {"id":"call_1","type":"function",
+                    "function":{"name":"get_weather","arguments":"{\\"location\\":\\"Paris\\"}"}},
+                   {"id":"call_2","type":"function",
+                    "function":{"name":"get_weather","arguments":"{\\"location\\":\\"Tokyo\\"}"}}]}]""",
                 "\"max_tokens\":100"));
 
         JsonNode content = body.path("messages").get(1).path("content");
@@ -173,7 +176,8 @@ class AnthropicMapperTest {
     void puts_tool_results_first_when_a_user_message_sits_between_calls_and_results() {
         JsonNode body = upstream(withMessages("""
                 [{"role":"user","content":"Weather?"},
-                 {"role":"assistant","tool_calls":[{"id":"call_1","type":"function","function":{"name":"w","arguments":"{}"}}]},
+                 {"role":"assistant","tool_calls":[
+                   {"id":"call_1","type":"function","function":{"name":"w","arguments":"{}"}}]},
                  {"role":"user","content":"Hurry"},
                  {"role":"tool","tool_call_id":"call_1","content":"18C"}]""", "\"max_tokens\":100"));
 
@@ -186,7 +190,8 @@ class AnthropicMapperTest {
     void rewrites_tool_ids_anthropic_would_reject_the_same_way_in_calls_and_results() {
         JsonNode body = upstream(withMessages("""
                 [{"role":"user","content":"Hi"},
-                 {"role":"assistant","tool_calls":[{"id":"fc:1.a","type":"function","function":{"name":"w","arguments":"{}"}}]},
+                 {"role":"assistant","tool_calls":[
+                   {"id":"fc:1.a","type":"function","function":{"name":"w","arguments":"{}"}}]},
                  {"role":"tool","tool_call_id":"fc:1.a","content":"ok"}]""", "\"max_tokens\":100"));
 
         assertThat(body.path("messages").get(1).path("content").get(0).path("id").asText()).isEqualTo("fc_1_a");
@@ -282,6 +287,13 @@ class AnthropicMapperTest {
     }
 
     @Test
+    void reports_message_names_anthropic_has_no_place_for() {
+        upstream(withMessages("[{\"role\":\"user\",\"name\":\"alice\",\"content\":\"Hi\"}]", "\"max_tokens\":100"));
+
+        assertThat(warnedParams()).containsExactly("messages[].name");
+    }
+
+    @Test
     void does_not_warn_about_openai_defaults_that_change_nothing() {
         upstream(hello("\"max_tokens\":100,\"n\":1,\"presence_penalty\":0,\"frequency_penalty\":0"));
 
@@ -309,7 +321,8 @@ class AnthropicMapperTest {
             "\"auto\"                                                 | {\"type\":\"auto\"}",
             "\"required\"                                             | {\"type\":\"any\"}",
             "\"none\"                                                 | {\"type\":\"none\"}",
-            "{\"type\":\"function\",\"function\":{\"name\":\"get_weather\"}} | {\"type\":\"tool\",\"name\":\"get_weather\"}"})
+            "{\"type\":\"function\",\"function\":{\"name\":\"get_weather\"}}"
+                    + " | {\"type\":\"tool\",\"name\":\"get_weather\"}"})
     void maps_tool_choice(String openAi, String anthropic) {
         JsonNode body = upstream(hello("\"max_tokens\":100," + WEATHER_TOOL + ",\"tool_choice\":" + openAi));
 
@@ -393,6 +406,15 @@ class AnthropicMapperTest {
     }
 
     @Test
+    void leaves_thinking_off_for_effort_none_and_reports_efforts_without_a_budget() {
+        assertThat(upstream(hello("\"max_tokens\":100,\"reasoning_effort\":\"none\"")).has("thinking")).isFalse();
+        assertThat(warnings).isEmpty();
+
+        assertThat(upstream(hello("\"max_tokens\":100,\"reasoning_effort\":\"xhigh\"")).has("thinking")).isFalse();
+        assertThat(warnedParams()).containsExactly("reasoning_effort");
+    }
+
+    @Test
     void raises_max_tokens_above_the_thinking_budget() {
         JsonNode body = upstream(hello("\"max_tokens\":1000,\"reasoning_effort\":\"medium\""));
 
@@ -431,7 +453,8 @@ class AnthropicMapperTest {
     void leaves_thinking_off_after_a_tool_calling_turn_whose_signed_thinking_is_lost() {
         JsonNode body = upstream(withMessages("""
                 [{"role":"user","content":"Weather?"},
-                 {"role":"assistant","tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{}"}}]},
+                 {"role":"assistant","tool_calls":[
+                   {"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{}"}}]},
                  {"role":"tool","tool_call_id":"call_1","content":"18C"}]""",
                 "\"max_tokens\":8000,\"reasoning_effort\":\"low\"," + WEATHER_TOOL));
 

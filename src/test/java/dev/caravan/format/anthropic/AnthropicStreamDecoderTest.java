@@ -177,6 +177,19 @@ class AnthropicStreamDecoderTest {
     }
 
     @Test
+    void sets_interleaved_thinking_blocks_apart_as_the_whole_answer_does() {
+        decode("message_start", "{\"type\":\"message_start\",\"message\":{\"id\":\"msg_1\",\"model\":\"m\"}}");
+        for (int index : new int[] {0, 2}) {
+            decode("content_block_start", "{\"type\":\"content_block_start\",\"index\":" + index
+                    + ",\"content_block\":{\"type\":\"thinking\",\"thinking\":\"\",\"signature\":\"\"}}");
+            decode("content_block_delta", "{\"type\":\"content_block_delta\",\"index\":" + index
+                    + ",\"delta\":{\"type\":\"thinking_delta\",\"thinking\":\"step " + index + "\"}}");
+        }
+
+        assertThat(assemble(chunks).message().reasoningContent()).isEqualTo("step 0\nstep 2");
+    }
+
+    @Test
     void throws_a_mid_stream_overloaded_error_after_the_text_before_it() throws IOException {
         assertThatThrownBy(() -> decodeFixture("error_mid_stream.sse"))
                 .isInstanceOfSatisfying(GatewayException.class, e -> {

@@ -1,0 +1,217 @@
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/**
+ * Streaming probe: runs {@code --total} streamed chat completions with at most {@code --concurrency} in flight (one
+ * virtual thread per slot, slot starts spread over {@code --ramp-ms}), and for each records the time to the first
+ * {@code data:} line that carries content (time to first token), the time to the end of the stream, and whether it
+ * ended properly (HTTP 200 and a {@code data: [DONE]} line).
+ *
+ * <pre>
+ * java bench/StreamProbe.java --url http://127.0.0.1:8080/v1/chat/completions --key K --model openai/gpt-5 \
+ *     --concurrency 50 --total 500 --ramp-ms 0 --timeout-s 60 --label caravan
+ * </pre>
+ *
+ * Prints one line: {@code STREAMPROBE label=.. total=.. ok=.. errors=.. ttft_p50_us=.. ttft_p90_us=.. ttft_p99_us=..
+ * ttft_max_us=.. done_p50_ms=.. done_p99_ms=.. done_max_ms=.. bytes=.. content_chars=.. wall_ms=..}; error samples go
+ * to stderr. Exits 0 even when streams failed: the caller reads the counts.
+ */
+public final class StreamProbe {
+
+    /** A content delta with at least one character (the role-only first chunk carries "content":""). */
+    private static final Pattern CONTENT = Pattern.compile("\"content\":\"(?:[^\"\\\\]|\\\\.)");
+
+    public static void main(String[] args) throws Exception {
+        String url = null;
+        String key = "bench";
+        String model = "openai/gpt-5";
+        String label = "probe";
+        int concurrency = 50;
+        int total = -1;
+        long rampMs = 0;
+        long timeoutS = 60;
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            String v = args[i + 1];
+            switch (args[i]) {
+                case "--url" -> url = v;
+                case "--key" -> key = v;
+                case "--model" -> model = v;
+                case "--label" -> label = v;
+                case "--concurrency" -> concurrency = Integer.parseInt(v);
+                case "--total" -> total = Integer.parseInt(v);
+                case "--ramp-ms" -> rampMs = Long.parseLong(v);
+                case "--timeout-s" -> timeoutS = Long.parseLong(v);
+                default -> throw new IllegalArgumentException("unknown option " + args[i]);
+            }
+        }
+        if (url == null) {
+            throw new IllegalArgumentException("--url is required");
+        }
+        if (total < 0) {
+            total = concurrency;
+        }
+        String body = "{\"model\":\"" + model + "\",\"stream\":true,"
+                + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello in one short sentence.\"}]}";
+        HttpClient client = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(10))
+                .build();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream")
+                .header("Authorization", "Bearer " + key)
+                .POST(HttpRequest.BodyPublishers.ofString(body))
+                .build();
+
+        ConcurrentLinkedQueue<long[]> results = new ConcurrentLinkedQueue<>();
+        AtomicInteger next = new AtomicInteger();
+        AtomicInteger errors = new AtomicInteger();
+        AtomicInteger errorSamples = new AtomicInteger();
+        AtomicLong bytes = new AtomicLong();
+        AtomicLong contentChars = new AtomicLong();
+        int slots = Math.min(concurrency, total);
+        CountDownLatch finished = new CountDownLatch(slots);
+        final int totalStreams = total;
+        long wallStart = System.nanoTime();
+        List<Thread> threads = new ArrayList<>();
+        for (int s = 0; s < slots; s++) {
+            long delayNs = slots <= 1 ? 0 : rampMs * 1_000_000L * s / slots;
+            threads.add(Thread.ofVirtual().name("probe-" + s).start(() -> {
+                try {
+                    long due = wallStart + delayNs;
+                    long now;
+                    while ((now = System.nanoTime()) < due) {
+                        Thread.sleep(Duration.ofNanos(due - now));
+                    }
+                    while (next.getAndIncrement() < totalStreams) {
+                        String problem = one(client, request, results, bytes, contentChars);
+                        if (problem != null) {
+                            errors.incrementAndGet();
+                            if (errorSamples.incrementAndGet() <= 5) {
+                                System.err.println("streamprobe error: " + problem);
+                            }
+                        }
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                } finally {
+                    finished.countDown();
+                }
+            }));
+        }
+        boolean allDone = finished.await(timeoutS, TimeUnit.SECONDS);
+        long wallMs = (System.nanoTime() - wallStart) / 1_000_000L;
+        long[] ttft = results.stream().mapToLong(r -> r[0]).sorted().toArray();
+        long[] done = results.stream().mapToLong(r -> r[1]).sorted().toArray();
+        int errorCount = errors.get();
+        if (!allDone) {
+            // streams still open at the deadline count as failed
+            errorCount = Math.max(errorCount, total - ttft.length);
+            System.err.println("streamprobe: deadline of " + timeoutS + " s reached with streams still open");
+        }
+        System.out.println(String.format(Locale.ROOT,
+                "STREAMPROBE label=%s total=%d ok=%d errors=%d ttft_p50_us=%d ttft_p90_us=%d ttft_p99_us=%d "
+                        + "ttft_max_us=%d done_p50_ms=%d done_p99_ms=%d done_max_ms=%d bytes=%d content_chars=%d "
+                        + "wall_ms=%d",
+                label, total, ttft.length, errorCount, div(pct(ttft, 50), 1000), div(pct(ttft, 90), 1000),
+                div(pct(ttft, 99), 1000), div(max(ttft), 1000), div(pct(done, 50), 1_000_000),
+                div(pct(done, 99), 1_000_000), div(max(done), 1_000_000), bytes.get(), contentChars.get(), wallMs));
+        System.out.flush();
+        System.exit(0);
+    }
+
+    /** One stream; returns null when it went well, else what went wrong. */
+    private static String one(HttpClient client, HttpRequest request, ConcurrentLinkedQueue<long[]> results,
+            AtomicLong bytes, AtomicLong contentChars) {
+        long t0 = System.nanoTime();
+        try {
+            HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
+            try (InputStream in = response.body();
+                    BufferedReader reader = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8),
+                            65536)) {
+                if (response.statusCode() != 200) {
+                    String text = reader.lines().limit(3).reduce("", (a, b) -> a + b);
+                    return "HTTP " + response.statusCode() + " " + text;
+                }
+                long ttft = -1;
+                boolean sawDone = false;
+                long n = 0;
+                long chars = 0;
+                String line;
+                while ((line = reader.readLine()) != null) {
+                    n += line.length() + 1;
+                    if (!line.startsWith("data:")) {
+                        continue;
+                    }
+                    if (line.startsWith("data: [DONE]")) {
+                        sawDone = true;
+                        continue;
+                    }
+                    if (line.contains("\"error\"") && !line.contains("\"choices\"")) {
+                        return "error event: " + line.substring(0, Math.min(300, line.length()));
+                    }
+                    var m = CONTENT.matcher(line);
+                    if (m.find()) {
+                        if (ttft < 0) {
+                            ttft = System.nanoTime() - t0;
+                        }
+                        // approximate: the characters of the content value (escapes counted as written)
+                        int startIdx = m.start() + 11;
+                        int endIdx = line.indexOf('"', startIdx);
+                        while (endIdx > 0 && line.charAt(endIdx - 1) == '\\') {
+                            endIdx = line.indexOf('"', endIdx + 1);
+                        }
+                        if (endIdx > startIdx) {
+                            chars += endIdx - startIdx;
+                        }
+                    }
+                }
+                bytes.addAndGet(n);
+                contentChars.addAndGet(chars);
+                if (!sawDone) {
+                    return "stream ended without data: [DONE] after " + n + " bytes";
+                }
+                if (ttft < 0) {
+                    return "stream carried no content";
+                }
+                results.add(new long[] {ttft, System.nanoTime() - t0});
+                return null;
+            }
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    static long pct(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return -1;
+        }
+        int rank = (int) Math.ceil(p / 100.0 * sorted.length);
+        return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+    }
+
+    /** Unit conversion that keeps -1 (no sample) as -1. */
+    static long div(long v, long by) {
+        return v < 0 ? -1 : v / by;
+    }
+
+    static long max(long[] sorted) {
+        return sorted.length == 0 ? -1 : sorted[sorted.length - 1];
+    }
+}
