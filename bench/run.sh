@@ -58,7 +58,7 @@ LOAD_START=$(cut -d' ' -f1-3 /proc/loadavg)
 if [ "$MODE" = smoke ]; then
   OUT="$BENCH/out/smoke"; REPORT="$OUT/SMOKE-RESULTS.md"
   WARM_FIRST_OTHER=1; WARM_FIRST_CARAVAN=3   # one-time warm-up per target before anything is measured (s)
-  WARM=1; RUN=1                               # wrk: warm-up and measured run per point (s)
+  WARM=0; RUN=1                               # wrk: warm-up and measured run per point (s)
   LAT_WARM=0.5; LAT_RUN=1                     # open-loop latency: warm-up and measured time per rate (s)
   PROBE_CONC=50; PROBE_TOTAL=50               # time to first token: streams in flight, streams in all
   CARAVAN_START_S=80
@@ -197,9 +197,9 @@ if [ "$BUILD" = yes ]; then
   fi
 fi
 [ -f "$JAR" ] || { echo "bench: $JAR is missing (run without --no-build)" >&2; exit 1; }
-log "compiling the load generators"
-run 120 "$JAVA_HOME/bin/javac" -d "$TMP/classes" "$BENCH/OpenLoad.java" "$BENCH/StreamProbe.java"
-CLIENT_JAVA=("$JAVA" -XX:+UseSerialGC -Xmx512m -cp "$TMP/classes")
+# the load generators run from classes compiled once (each file also runs on its own: java bench/StreamProbe.java);
+# C1 only, so that the short client runs are compiled code almost at once
+CLIENT_JAVA=("$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx512m -cp "$TMP/classes")
 
 # ---------------------------------------------------------------------------------------------------------------
 # helpers: ports, processes, /proc
@@ -285,11 +285,6 @@ if [ "$MODE" = full ]; then
   PIDS+=($!)
   SIM_BIG_PID=$!
 fi
-for name in FAST STREAM ${SIM_HOLD_PORT:+HOLD} ${SIM_BIG_PORT:+BIG}; do
-  port_var="SIM_${name}_PORT"; pid_var="SIM_${name}_PID"
-  wait_http "http://127.0.0.1:${!port_var}/health" 60 "${!pid_var}" \
-    || { tail -20 "$OUT/sim-$name.log" >&2; echo "bench: simulator $name did not start" >&2; exit 1; }
-done
 
 # ---------------------------------------------------------------------------------------------------------------
 # nginx
@@ -306,11 +301,6 @@ if [ -n "$NGINX_BIN" ]; then
     >"$OUT/nginx.log" 2>&1 &
   NGINX_PID=$!
   PIDS+=("$NGINX_PID")
-  if ! wait_http "http://127.0.0.1:$NGINX_FAST_PORT/health" 20 "$NGINX_PID"; then
-    cat "$TMP/nginx/error.log" "$OUT/nginx.log" >&2 || true
-    if [ "$MODE" = smoke ]; then note "nginx did not start: the nginx column is skipped"; NGINX_PID=""
-    else echo "bench: nginx did not start" >&2; exit 1; fi
-  fi
 fi
 nginx_pids() { echo "$NGINX_PID" $(pgrep -P "$NGINX_PID" 2>/dev/null || true); }
 
@@ -329,6 +319,7 @@ start_caravan() {   # start_caravan NAME PORT OPENAI_SIM_PORT MISTRAL_SIM_PORT [
     "$JAVA" -Xmx1g "$@" -jar "$JAR" --server.port="$port" >"$OUT/caravan-$name.log" 2>&1 &
   PIDS+=($!)
   eval "CARAVAN_${name}_PID=$!"
+  eval "CARAVAN_${name}_T0=$(date +%s)"
 }
 CARAVAN_A_FLAGS=()
 if [ "$JFR" = 1 ]; then
@@ -342,15 +333,30 @@ if [ "$MODE" = full ]; then
   log "starting Caravan B (:$CARAVAN_B_PORT)"
   start_caravan B "$CARAVAN_B_PORT" "$SIM_HOLD_PORT" "$SIM_BIG_PORT"
 fi
+# everything starts at once; the load generators compile meanwhile; then each server must answer
+log "compiling the load generators"
+run 120 "$JAVA_HOME/bin/javac" -d "$TMP/classes" "$BENCH/OpenLoad.java" "$BENCH/StreamProbe.java"
+for name in FAST STREAM ${SIM_HOLD_PORT:+HOLD} ${SIM_BIG_PORT:+BIG}; do
+  port_var="SIM_${name}_PORT"; pid_var="SIM_${name}_PID"
+  wait_http "http://127.0.0.1:${!port_var}/health" 60 "${!pid_var}" \
+    || { tail -20 "$OUT/sim-$name.log" >&2; echo "bench: simulator $name did not start" >&2; exit 1; }
+done
+if [ -n "$NGINX_PID" ]; then
+  if ! wait_http "http://127.0.0.1:$NGINX_FAST_PORT/health" 20 "$NGINX_PID"; then
+    cat "$TMP/nginx/error.log" "$OUT/nginx.log" >&2 || true
+    if [ "$MODE" = smoke ]; then note "nginx did not start: the nginx column is skipped"; NGINX_PID=""
+    else echo "bench: nginx did not start" >&2; exit 1; fi
+  fi
+fi
 PING='{"model":"'"$MODEL_FAST"'","messages":[{"role":"user","content":"ping"}]}'
 wait_caravan() {   # wait_caravan NAME PORT PID
-  local started=$(date +%s)
+  local t0_var="CARAVAN_$1_T0"
   if ! wait_http "http://127.0.0.1:$2/v1/models" "$CARAVAN_START_S" "$3" -H "Authorization: Bearer $KEY"; then
     tail -40 "$OUT/caravan-$1.log" >&2
     echo "bench: Caravan $1 did not start within $CARAVAN_START_S s" >&2
     exit 1
   fi
-  R[caravan.$1.start_s]=$(( $(date +%s) - started ))
+  R[caravan.$1.start_s]=$(( $(date +%s) - ${!t0_var} ))
   log "Caravan $1 is up"
 }
 wait_caravan A "$CARAVAN_A_PORT" "$CARAVAN_A_PID"
@@ -404,7 +410,7 @@ done
 for c in "${CONCURRENCIES[@]}"; do
   for t in "${TARGETS[@]}"; do
     log "phase 1: $t, $c connections (${WARM} s warm-up + ${RUN} s)"
-    run_wrk "${URL[$t]}" "$c" "$WARM" "$OUT/wrk-$t-c$c-warm.txt" || true
+    [ "$WARM" -gt 0 ] && { run_wrk "${URL[$t]}" "$c" "$WARM" "$OUT/wrk-$t-c$c-warm.txt" || true; }
     pids=$(target_pids "$t")
     before=$(cpu_ticks $pids)
     if ! run_wrk "${URL[$t]}" "$c" "$RUN" "$OUT/wrk-$t-c$c.txt"; then
@@ -466,7 +472,9 @@ probe() {   # probe URL MODEL CONCURRENCY TOTAL RAMP_MS TIMEOUT_S LABEL OUTFILE
 }
 for t in "${TARGETS[@]}"; do
   log "phase 3: time to first token, $t ($PROBE_TOTAL streams, $PROBE_CONC at a time)"
-  probe "${STREAM_URL[$t]}" "${STREAM_MODEL[$t]}" 20 40 0 30 "$t-warmup" "$OUT/probe-$t-warmup.txt" || true
+  if [ "$MODE" = full ]; then
+    probe "${STREAM_URL[$t]}" "${STREAM_MODEL[$t]}" 20 100 0 30 "$t-warmup" "$OUT/probe-$t-warmup.txt" || true
+  fi
   if ! probe "${STREAM_URL[$t]}" "${STREAM_MODEL[$t]}" "$PROBE_CONC" "$PROBE_TOTAL" 0 60 "$t" \
       "$OUT/probe-$t.txt"; then
     note "stream probe against $t failed (see probe-$t.txt)"

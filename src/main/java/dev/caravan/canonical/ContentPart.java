@@ -2,6 +2,7 @@ package dev.caravan.canonical;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonAnySetter;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
@@ -32,6 +33,7 @@ public record ContentPart(
     /** {@code url} is an http(s) URL or a {@code data:<media type>;base64,<data>} URL. */
     public record ImageUrl(String url, String detail) {
 
+        @JsonIgnore // a bean-style name: without this Jackson would send "data": false to the provider
         public boolean isData() {
             return url != null && url.startsWith("data:");
         }

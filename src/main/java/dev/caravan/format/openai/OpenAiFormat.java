@@ -54,7 +54,11 @@ public class OpenAiFormat implements ProviderFormat {
 
     @Override
     public String errorMessage(byte[] body) {
-        return errorMessage(Json.tree(body));
+        try {
+            return errorMessage(Json.MAPPER.readTree(body));
+        } catch (java.io.IOException notJson) {
+            return null;
+        }
     }
 
     static String errorMessage(JsonNode tree) {
