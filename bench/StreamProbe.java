@@ -19,13 +19,14 @@ import java.util.regex.Pattern;
 
 /**
  * Streaming probe: runs {@code --total} streamed chat completions with at most {@code --concurrency} in flight (one
- * virtual thread per slot, slot starts spread over {@code --ramp-ms}), and for each records the time to the first
+ * virtual thread per slot, slot starts spread over {@code --ramp-ms}), after {@code --warmup} streams whose figures
+ * are dropped (they warm this JVM and its connection pool as much as the server), and for each records the time to the first
  * {@code data:} line that carries content (time to first token), the time to the end of the stream, and whether it
  * ended properly (HTTP 200 and a {@code data: [DONE]} line).
  *
  * <pre>
  * java bench/StreamProbe.java --url http://127.0.0.1:8080/v1/chat/completions --key K --model openai/gpt-5 \
- *     --concurrency 50 --total 500 --ramp-ms 0 --timeout-s 60 --label caravan
+ *     --concurrency 50 --total 500 --warmup 100 --ramp-ms 0 --timeout-s 60 --label caravan
  * </pre>
  *
  * Prints one line: {@code STREAMPROBE label=.. total=.. ok=.. errors=.. ttft_p50_us=.. ttft_p90_us=.. ttft_p99_us=..
@@ -46,6 +47,7 @@ public final class StreamProbe {
         int total = -1;
         long rampMs = 0;
         long timeoutS = 60;
+        int warmup = 0;
         for (int i = 0; i + 1 < args.length; i += 2) {
             String v = args[i + 1];
             switch (args[i]) {
@@ -57,6 +59,7 @@ public final class StreamProbe {
                 case "--total" -> total = Integer.parseInt(v);
                 case "--ramp-ms" -> rampMs = Long.parseLong(v);
                 case "--timeout-s" -> timeoutS = Long.parseLong(v);
+                case "--warmup" -> warmup = Integer.parseInt(v);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -79,12 +82,55 @@ public final class StreamProbe {
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();
 
-        ConcurrentLinkedQueue<long[]> results = new ConcurrentLinkedQueue<>();
+        long deadline = System.nanoTime() + timeoutS * 1_000_000_000L;
+        if (warmup > 0) {
+            Batch w = runBatch(client, request, concurrency, warmup, rampMs, deadline);
+            if (w.errors.get() > 0) {
+                System.err.println("streamprobe: " + w.errors.get() + " of " + warmup + " warm-up streams failed");
+            }
+        }
+        Batch b = runBatch(client, request, concurrency, total, rampMs, deadline);
+        long[] ttft = b.results.stream().mapToLong(r -> r[0]).sorted().toArray();
+        long[] done = b.results.stream().mapToLong(r -> r[1]).sorted().toArray();
+        int errorCount = b.errors.get();
+        if (!b.allDone) {
+            // streams still open at the deadline count as failed
+            errorCount = Math.max(errorCount, total - ttft.length);
+            System.err.println("streamprobe: deadline of " + timeoutS + " s reached with streams still open");
+        }
+        System.out.println(String.format(Locale.ROOT,
+                "STREAMPROBE label=%s total=%d ok=%d errors=%d ttft_p50_us=%d ttft_p90_us=%d ttft_p99_us=%d "
+                        + "ttft_max_us=%d done_p50_ms=%d done_p99_ms=%d done_max_ms=%d bytes=%d content_chars=%d "
+                        + "wall_ms=%d",
+                label, total, ttft.length, errorCount, div(pct(ttft, 50), 1000), div(pct(ttft, 90), 1000),
+                div(pct(ttft, 99), 1000), div(max(ttft), 1000), div(pct(done, 50), 1_000_000),
+                div(pct(done, 99), 1_000_000), div(max(done), 1_000_000), b.bytes.get(), b.contentChars.get(),
+                b.wallMs));
+        System.out.flush();
+        System.exit(0);
+    }
+
+    /** What one batch of streams produced. */
+    private static final class Batch {
+        final ConcurrentLinkedQueue<long[]> results = new ConcurrentLinkedQueue<>();
+        final AtomicInteger errors = new AtomicInteger();
+        final AtomicLong bytes = new AtomicLong();
+        final AtomicLong contentChars = new AtomicLong();
+        boolean allDone;
+        long wallMs;
+    }
+
+    private static final AtomicInteger ERROR_SAMPLES = new AtomicInteger();
+
+    private static Batch runBatch(HttpClient client, HttpRequest request, int concurrency, int total, long rampMs,
+            long deadline) throws InterruptedException {
+        Batch batch = new Batch();
+        ConcurrentLinkedQueue<long[]> results = batch.results;
         AtomicInteger next = new AtomicInteger();
-        AtomicInteger errors = new AtomicInteger();
-        AtomicInteger errorSamples = new AtomicInteger();
-        AtomicLong bytes = new AtomicLong();
-        AtomicLong contentChars = new AtomicLong();
+        AtomicInteger errors = batch.errors;
+        AtomicInteger errorSamples = ERROR_SAMPLES;
+        AtomicLong bytes = batch.bytes;
+        AtomicLong contentChars = batch.contentChars;
         int slots = Math.min(concurrency, total);
         CountDownLatch finished = new CountDownLatch(slots);
         final int totalStreams = total;
@@ -115,25 +161,9 @@ public final class StreamProbe {
                 }
             }));
         }
-        boolean allDone = finished.await(timeoutS, TimeUnit.SECONDS);
-        long wallMs = (System.nanoTime() - wallStart) / 1_000_000L;
-        long[] ttft = results.stream().mapToLong(r -> r[0]).sorted().toArray();
-        long[] done = results.stream().mapToLong(r -> r[1]).sorted().toArray();
-        int errorCount = errors.get();
-        if (!allDone) {
-            // streams still open at the deadline count as failed
-            errorCount = Math.max(errorCount, total - ttft.length);
-            System.err.println("streamprobe: deadline of " + timeoutS + " s reached with streams still open");
-        }
-        System.out.println(String.format(Locale.ROOT,
-                "STREAMPROBE label=%s total=%d ok=%d errors=%d ttft_p50_us=%d ttft_p90_us=%d ttft_p99_us=%d "
-                        + "ttft_max_us=%d done_p50_ms=%d done_p99_ms=%d done_max_ms=%d bytes=%d content_chars=%d "
-                        + "wall_ms=%d",
-                label, total, ttft.length, errorCount, div(pct(ttft, 50), 1000), div(pct(ttft, 90), 1000),
-                div(pct(ttft, 99), 1000), div(max(ttft), 1000), div(pct(done, 50), 1_000_000),
-                div(pct(done, 99), 1_000_000), div(max(done), 1_000_000), bytes.get(), contentChars.get(), wallMs));
-        System.out.flush();
-        System.exit(0);
+        batch.allDone = finished.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        batch.wallMs = (System.nanoTime() - wallStart) / 1_000_000L;
+        return batch;
     }
 
     /** One stream; returns null when it went well, else what went wrong. */

@@ -60,14 +60,14 @@ if [ "$MODE" = smoke ]; then
   WARM_FIRST_OTHER=1; WARM_FIRST_CARAVAN=3   # one-time warm-up per target before anything is measured (s)
   WARM=0; RUN=1                               # wrk: warm-up and measured run per point (s)
   LAT_WARM=0.5; LAT_RUN=1                     # open-loop latency: warm-up and measured time per rate (s)
-  PROBE_CONC=50; PROBE_TOTAL=50               # time to first token: streams in flight, streams in all
+  PROBE_CONC=50; PROBE_TOTAL=50; PROBE_WARMUP=50   # time to first token: in flight, in all, warm-up streams
   CARAVAN_START_S=80
 else
   OUT="$BENCH/out/full"; REPORT="$BENCH/RESULTS.md"
   WARM_FIRST_OTHER=5; WARM_FIRST_CARAVAN=15
   WARM=3; RUN=10
   LAT_WARM=2; LAT_RUN=10
-  PROBE_CONC=50; PROBE_TOTAL=500
+  PROBE_CONC=50; PROBE_TOTAL=500; PROBE_WARMUP=200
   CARAVAN_START_S=240
 fi
 CONCURRENCIES=(32 256)
@@ -197,6 +197,10 @@ if [ "$BUILD" = yes ]; then
   fi
 fi
 [ -f "$JAR" ] || { echo "bench: $JAR is missing (run without --no-build)" >&2; exit 1; }
+# Every process runs a private copy of the jar: a build started meanwhile (other work in the same tree) cannot swap
+# it mid-run, and nothing aimed at target/caravan.jar by name touches the processes of this run.
+RUN_JAR="$TMP/gateway-under-bench.jar"
+cp "$JAR" "$RUN_JAR"
 # the load generators run from classes compiled once (each file also runs on its own: java bench/StreamProbe.java);
 # C1 only, so that the short client runs are compiled code almost at once
 CLIENT_JAVA=("$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx512m -cp "$TMP/classes")
@@ -252,7 +256,7 @@ wait_http() {   # wait_http URL SECONDS PID [curl args...]: until URL answers 20
 
 # ---------------------------------------------------------------------------------------------------------------
 # simulators
-SIM_MAIN=(-cp "$JAR" -Dloader.main=dev.caravan.simulator.ProviderSimulator
+SIM_MAIN=(-cp "$RUN_JAR" -Dloader.main=dev.caravan.simulator.ProviderSimulator
   org.springframework.boot.loader.launch.PropertiesLauncher)
 STREAM_TEXT="Caravan streams this answer back one small piece at a time, the way a real model would, so the \
 benchmark can time the first token and the end of every stream through each proxy under test."
@@ -274,7 +278,7 @@ if [ "$MODE" = full ]; then
   start_sim HOLD "$SIM_HOLD_PORT" --first-chunk-delay-ms 50 --chunk-delay-ms 500 --chunks 21 --text "$STREAM_TEXT"
   # the 50 MB text does not fit in one command-line argument (Linux caps one at 128 kB): use a java @argfile
   {
-    printf -- '-Xmx2g -cp "%s" -Dloader.main=dev.caravan.simulator.ProviderSimulator ' "$JAR"
+    printf -- '-Xmx2g -cp "%s" -Dloader.main=dev.caravan.simulator.ProviderSimulator ' "$RUN_JAR"
     printf -- 'org.springframework.boot.loader.launch.PropertiesLauncher --port %s --first-chunk-delay-ms 0 ' \
       "$SIM_BIG_PORT"
     printf -- '--chunk-delay-ms %s --chunks %s --text ' "$BIG_CHUNK_DELAY_MS" "$BIG_CHUNKS"
@@ -316,7 +320,7 @@ start_caravan() {   # start_caravan NAME PORT OPENAI_SIM_PORT MISTRAL_SIM_PORT [
     OPENAI_BASE_URL="http://127.0.0.1:$openai/v1" MISTRAL_BASE_URL="http://127.0.0.1:$mistral/v1" \
     ANTHROPIC_BASE_URL="http://127.0.0.1:$openai" GOOGLE_BASE_URL="http://127.0.0.1:$openai" \
     AI_GATEWAY_API_KEY="$KEY" \
-    "$JAVA" -Xmx1g "$@" -jar "$JAR" --server.port="$port" >"$OUT/caravan-$name.log" 2>&1 &
+    "$JAVA" -Xmx1g "$@" -jar "$RUN_JAR" --server.port="$port" >"$OUT/caravan-$name.log" 2>&1 &
   PIDS+=($!)
   eval "CARAVAN_${name}_PID=$!"
   eval "CARAVAN_${name}_T0=$(date +%s)"
@@ -466,16 +470,13 @@ done
 
 # ---------------------------------------------------------------------------------------------------------------
 # phase 3: streams, time to first token (bench/StreamProbe.java; simulator: first chunk after 50 ms, then 10 ms)
-probe() {   # probe URL MODEL CONCURRENCY TOTAL RAMP_MS TIMEOUT_S LABEL OUTFILE
-  run $(( $6 + 30 )) "${CLIENT_JAVA[@]}" StreamProbe --url "$1" --key "$KEY" --model "$2" --concurrency "$3" \
-    --total "$4" --ramp-ms "$5" --timeout-s "$6" --label "$7" >"$8" 2>&1
+probe() {   # probe URL MODEL CONCURRENCY TOTAL WARMUP RAMP_MS TIMEOUT_S LABEL OUTFILE
+  run $(( $7 + 30 )) "${CLIENT_JAVA[@]}" StreamProbe --url "$1" --key "$KEY" --model "$2" --concurrency "$3" \
+    --total "$4" --warmup "$5" --ramp-ms "$6" --timeout-s "$7" --label "$8" >"$9" 2>&1
 }
 for t in "${TARGETS[@]}"; do
   log "phase 3: time to first token, $t ($PROBE_TOTAL streams, $PROBE_CONC at a time)"
-  if [ "$MODE" = full ]; then
-    probe "${STREAM_URL[$t]}" "${STREAM_MODEL[$t]}" 20 100 0 30 "$t-warmup" "$OUT/probe-$t-warmup.txt" || true
-  fi
-  if ! probe "${STREAM_URL[$t]}" "${STREAM_MODEL[$t]}" "$PROBE_CONC" "$PROBE_TOTAL" 0 60 "$t" \
+  if ! probe "${STREAM_URL[$t]}" "${STREAM_MODEL[$t]}" "$PROBE_CONC" "$PROBE_TOTAL" "$PROBE_WARMUP" 0 60 "$t" \
       "$OUT/probe-$t.txt"; then
     note "stream probe against $t failed (see probe-$t.txt)"
     continue
@@ -495,13 +496,10 @@ done
 # ---------------------------------------------------------------------------------------------------------------
 # phase 4 (full): 2,000 concurrent streams of ~10 s, direct and through Caravan B
 if [ "$MODE" = full ]; then
-  log "phase 4: warming up Caravan B (200 streams of 10 s)"
-  probe "http://127.0.0.1:$CARAVAN_B_PORT/v1/chat/completions" "$MODEL_FAST" 200 200 1000 40 "caravan-B-warmup" \
-    "$OUT/open-caravan-warmup.txt" || true
   declare -A OPEN_URL=([direct]="http://127.0.0.1:$SIM_HOLD_PORT/v1/chat/completions"
     [caravan]="http://127.0.0.1:$CARAVAN_B_PORT/v1/chat/completions")
   for t in direct caravan; do
-    log "phase 4: $OPEN_STREAMS concurrent 10-second streams, $t"
+    log "phase 4: $OPEN_STREAMS concurrent 10-second streams, $t (after 200 warm-up streams)"
     sampler_pid=""
     if [ "$t" = caravan ]; then
       R[open.caravan.rss_before_mb]=$(calc "$(rss_kb "$CARAVAN_B_PID") / 1024" 1)
@@ -510,7 +508,7 @@ if [ "$MODE" = full ]; then
       sampler_pid=$!
       PIDS+=("$sampler_pid")
     fi
-    probe "${OPEN_URL[$t]}" "$MODEL_FAST" "$OPEN_STREAMS" "$OPEN_STREAMS" "$OPEN_RAMP_MS" 60 "open-$t" \
+    probe "${OPEN_URL[$t]}" "$MODEL_FAST" "$OPEN_STREAMS" "$OPEN_STREAMS" 200 "$OPEN_RAMP_MS" 80 "open-$t" \
       "$OUT/open-$t.txt" || note "the $OPEN_STREAMS-stream probe against $t failed (see open-$t.txt)"
     if [ -n "$sampler_pid" ]; then
       kill "$sampler_pid" 2>/dev/null || true

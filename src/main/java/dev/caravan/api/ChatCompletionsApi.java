@@ -5,12 +5,12 @@ import dev.caravan.canonical.ChatRequest;
 import dev.caravan.canonical.Json;
 import dev.caravan.canonical.Warning;
 import dev.caravan.config.CaravanProperties;
-import dev.caravan.config.ProviderRegistry;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
 import dev.caravan.routing.GatewayCall;
 import dev.caravan.routing.ModelCatalog;
-import dev.caravan.routing.ModelEntry;
+import dev.caravan.routing.RoutingMetadata;
+import dev.caravan.routing.RoutingOptions;
 import dev.caravan.stream.ChunkStream;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -25,19 +25,17 @@ import java.util.Locale;
 
 /**
  * The OpenAI-compatible {@code /v1/chat/completions} API, as the API route calls it: {@link #accept} reads and
- * resolves the request, {@link #respond} writes the provider's answer back in OpenAI's wire format.
+ * checks the request and its routing options, {@link #respond} writes the provider's answer back in OpenAI's wire format.
  */
 @Component("chatCompletionsApi")
 public class ChatCompletionsApi {
 
     private final ModelCatalog catalog;
-    private final ProviderRegistry providers;
     private final long maxRequestBytes;
     private final Duration heartbeat;
 
-    public ChatCompletionsApi(ModelCatalog catalog, ProviderRegistry providers, CaravanProperties properties) {
+    public ChatCompletionsApi(ModelCatalog catalog, CaravanProperties properties) {
         this.catalog = catalog;
-        this.providers = providers;
         this.maxRequestBytes = properties.maxRequestSize().toBytes();
         this.heartbeat = properties.streamHeartbeat();
     }
@@ -55,14 +53,18 @@ public class ChatCompletionsApi {
                     "The request body is larger than the gateway accepts (" + maxRequestBytes + " bytes).");
         }
         ChatRequest request = ChatRequestReader.read(bodyReader(in), maxRequestBytes);
-        ModelEntry model = catalog.model(request.model()).orElseThrow(() -> new GatewayException(
-                ErrorKind.MODEL_NOT_FOUND, "The model '" + request.model() + "' does not exist or is not served "
-                + "by this gateway; GET /v1/models lists the models.", "model", null, null));
-        ModelEntry.Offer offer = model.providers().getFirst();
-        String format = providers.get(offer.provider()).format();
-        exchange.setProperty(GatewayCall.PROPERTY,
-                new GatewayCall(request, model, offer.provider(), offer.model(), format));
-        exchange.setProperty(GatewayCall.PROVIDER_PROPERTY, offer.provider());
+        // routing options are for the gateway: a provider would reject the unknown field
+        RoutingOptions options = RoutingOptions.from(request.extra().remove(RoutingOptions.BODY_FIELD),
+                in.getHeader(RoutingOptions.HEADER, String.class));
+        GatewayCall call = new GatewayCall(request, options);
+        String tier = call.tier();
+        boolean known = tier != null ? exchange.getContext().getRoute("tier-" + tier) != null
+                : catalog.model(request.model()).isPresent();
+        if (!known) {
+            throw new GatewayException(ErrorKind.MODEL_NOT_FOUND, "The model '" + request.model() + "' does not "
+                    + "exist or is not served by this gateway; GET /v1/models lists the models.", "model", null, null);
+        }
+        exchange.setProperty(GatewayCall.PROPERTY, call);
         in.setBody(null);
     }
 
@@ -72,6 +74,8 @@ public class ChatCompletionsApi {
         Object answer = out.getBody();
         out.removeHeaders("*");
         out.setHeader("x-caravan-provider", call.provider());
+        out.setHeader("x-caravan-model", call.servingModel());
+        out.setHeader("x-caravan-attempts", RoutingMetadata.header(call));
         if (answer instanceof ChunkStream stream) {
             out.setHeader(Exchange.CONTENT_TYPE, "text/event-stream");
             out.setHeader("Cache-Control", "no-cache");
@@ -80,8 +84,9 @@ public class ChatCompletionsApi {
             out.setBody(new OpenAiSseBody(stream, call, heartbeat));
         } else if (answer instanceof ChatCompletion completion) {
             out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-            out.setBody(Json.write(completion.withModel(call.requestedModel())
-                    .withWarnings(merge(completion.warnings(), call.warnings()))));
+            out.setBody(Json.write(completion.withModel(call.servingModel())
+                    .withWarnings(merge(completion.warnings(), call.warnings()))
+                    .withExtra(RoutingMetadata.FIELD, RoutingMetadata.of(call))));
         } else {
             throw new IllegalStateException("provider route returned " + answer);
         }

@@ -6,6 +6,7 @@ import dev.caravan.error.ErrorBody;
 import dev.caravan.error.ErrorResponder;
 import dev.caravan.error.GatewayException;
 import dev.caravan.routing.GatewayCall;
+import dev.caravan.routing.RoutingMetadata;
 import dev.caravan.stream.ChunkStream;
 
 import java.io.ByteArrayOutputStream;
@@ -16,7 +17,8 @@ import java.time.Duration;
 
 /**
  * A provider stream re-encoded as OpenAI server-sent events, produced one event per read so the HTTP layer writes
- * and flushes each as it arrives. The model is renamed to the one the client asked for; warnings ride on the first
+ * and flushes each as it arrives. The model is renamed to the catalog id of the serving model; the chunk
+ * that carries the finish reason also carries the routing metadata; warnings ride on the first
  * chunk; the usage-only chunk is passed on only when the client asked for it; a failure after the first byte can no
  * longer change the status, so it ends the stream with an {@code {"error":...}} event, which OpenAI clients raise.
  * While the provider is silent a heartbeat comment goes out every {@code heartbeat}, so a client that went away is
@@ -83,10 +85,15 @@ final class OpenAiSseBody extends InputStream {
                     return DONE;
                 }
             } while (!includeUsage && isUsageOnly(chunk));
-            chunk = chunk.withModel(call.requestedModel());
+            chunk = chunk.withModel(call.servingModel());
             if (first) {
                 first = false;
                 chunk = chunk.withWarnings(ChatCompletionsApi.merge(chunk.warnings(), call.warnings()));
+            }
+            if (hasFinishReason(chunk)) {
+                // the finish chunk, not a chunk of its own: the OpenAI SDK's accumulator refuses any chunk after
+                // the final ones, and a usage-only chunk may not come at all
+                chunk = chunk.withExtra(RoutingMetadata.FIELD, RoutingMetadata.of(call));
             }
             return event(Json.write(chunk));
         } catch (IOException | RuntimeException failure) {
@@ -94,6 +101,18 @@ final class OpenAiSseBody extends InputStream {
             GatewayException error = ErrorResponder.classify(failure, call.provider());
             return event(Json.write(ErrorBody.of(error)));
         }
+    }
+
+    private static boolean hasFinishReason(ChatCompletionChunk chunk) {
+        if (chunk.choices() == null) {
+            return false;
+        }
+        for (ChatCompletionChunk.ChunkChoice choice : chunk.choices()) {
+            if (choice.finishReason() != null) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isUsageOnly(ChatCompletionChunk chunk) {

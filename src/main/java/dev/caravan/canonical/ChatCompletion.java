@@ -36,6 +36,13 @@ public record ChatCompletion(
         return new ChatCompletion(id, object, created, newModel, choices, usage, systemFingerprint, warnings, extra);
     }
 
+    /** A copy with one more top-level field, such as {@code provider_metadata}. */
+    public ChatCompletion withExtra(String name, JsonNode value) {
+        Map<String, JsonNode> more = new LinkedHashMap<>(extra);
+        more.put(name, value);
+        return new ChatCompletion(id, object, created, model, choices, usage, systemFingerprint, warnings, more);
+    }
+
     public ChatCompletion withWarnings(List<Warning> newWarnings) {
         return new ChatCompletion(id, object, created, model, choices, usage, systemFingerprint,
                 newWarnings == null || newWarnings.isEmpty() ? null : newWarnings, extra);

@@ -48,6 +48,13 @@ public record ChatCompletionChunk(
                 extra);
     }
 
+    /** A copy with one more top-level field, such as {@code provider_metadata}. */
+    public ChatCompletionChunk withExtra(String name, JsonNode value) {
+        Map<String, JsonNode> more = new LinkedHashMap<>(extra);
+        more.put(name, value);
+        return new ChatCompletionChunk(id, object, created, model, choices, usage, systemFingerprint, warnings, more);
+    }
+
     public ChatCompletionChunk withWarnings(List<Warning> newWarnings) {
         return new ChatCompletionChunk(id, object, created, model, choices, usage, systemFingerprint,
                 newWarnings == null || newWarnings.isEmpty() ? null : newWarnings, extra);

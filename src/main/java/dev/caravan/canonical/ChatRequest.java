@@ -63,6 +63,15 @@ public record ChatRequest(
                 seed, presencePenalty, frequencyPenalty, user, extra);
     }
 
+    /** A copy whose output cap is {@code limit}, under whichever of the two names the client used. */
+    public ChatRequest withOutputLimit(int limit) {
+        boolean completionName = maxCompletionTokens != null || maxTokens == null;
+        return new ChatRequest(model, messages, stream, streamOptions, temperature, topP,
+                completionName ? null : limit, completionName ? limit : null, stop, tools, toolChoice,
+                parallelToolCalls, responseFormat, reasoningEffort, n, seed, presencePenalty, frequencyPenalty, user,
+                extra);
+    }
+
     public ChatRequest withStreamOptions(StreamOptions options) {
         return new ChatRequest(model, messages, stream, options, temperature, topP, maxTokens,
                 maxCompletionTokens, stop, tools, toolChoice, parallelToolCalls, responseFormat, reasoningEffort, n,

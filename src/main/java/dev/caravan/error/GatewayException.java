@@ -11,17 +11,24 @@ public class GatewayException extends RuntimeException {
     private final String param;
     private final String provider;
     private final Long retryAfterSeconds;
+    private final Integer upstreamStatus;
 
     public GatewayException(ErrorKind kind, String message) {
-        this(kind, message, null, null, null);
+        this(kind, message, null, null, null, null);
     }
 
     public GatewayException(ErrorKind kind, String message, String param, String provider, Long retryAfterSeconds) {
+        this(kind, message, param, provider, retryAfterSeconds, null);
+    }
+
+    public GatewayException(ErrorKind kind, String message, String param, String provider, Long retryAfterSeconds,
+                            Integer upstreamStatus) {
         super(message, null, false, false);
         this.kind = kind;
         this.param = param;
         this.provider = provider;
         this.retryAfterSeconds = retryAfterSeconds;
+        this.upstreamStatus = upstreamStatus;
     }
 
     public static GatewayException invalid(String message, String param) {
@@ -43,5 +50,10 @@ public class GatewayException extends RuntimeException {
 
     public Long retryAfterSeconds() {
         return retryAfterSeconds;
+    }
+
+    /** The provider's HTTP status when it answered with an error; null for transport failures and our own. */
+    public Integer upstreamStatus() {
+        return upstreamStatus;
     }
 }

@@ -21,7 +21,7 @@ public final class UpstreamErrors {
         ErrorKind kind = kindOf(status, message);
         String text = provider + ": " + (message == null || message.isBlank() ? defaultMessage(status) : message);
         return new GatewayException(kind, text, null, provider, kind == ErrorKind.RATE_LIMITED
-                || kind == ErrorKind.UPSTREAM_OVERLOADED ? retryAfterSeconds : null);
+                || kind == ErrorKind.UPSTREAM_OVERLOADED ? retryAfterSeconds : null, status);
     }
 
     static ErrorKind kindOf(int status, String message) {

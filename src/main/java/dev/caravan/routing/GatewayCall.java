@@ -2,62 +2,198 @@ package dev.caravan.routing;
 
 import dev.caravan.canonical.ChatRequest;
 import dev.caravan.canonical.Warning;
+import dev.caravan.error.GatewayException;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Future;
 
 /**
- * What the gateway knows about one request while routes pass it along: the parsed request, the catalog entry it
- * resolved to, the provider chosen to serve it, and warnings collected on the way. Kept as one exchange property so
- * that nothing request-specific travels in headers, which camel-http would send upstream.
+ * What the gateway knows about one request while routes pass it along: the parsed request, its routing options, the
+ * models to try, the attempt plan and what each attempt did. Kept as one exchange property so that nothing
+ * request-specific travels in headers, which camel-http would send upstream. One request is handled by one thread
+ * at a time, so this is not synchronised.
  */
 public final class GatewayCall {
 
     public static final String PROPERTY = "caravanCall";
-    /** The chosen provider's name, for routes to address {@code direct:provider-<name>}. */
+    /** The provider of the current attempt, for routes to address {@code direct:provider-<name>}. */
     public static final String PROVIDER_PROPERTY = "caravanProvider";
 
-    private final ChatRequest request;
-    private final ModelEntry model;
-    private final String provider;
-    private final String providerModel;
-    private final String format;
+    private ChatRequest request;
+    private final String requestedModel;
+    private final RoutingOptions options;
     private final List<Warning> warnings = new ArrayList<>();
+    private List<String> models;
+    private List<Attempt> plan = List.of();
+    private int next;
+    private Attempt current;
+    private long startNanos;
+    private long startMillis;
+    private boolean succeeded;
+    private final List<AttemptRecord> records = new ArrayList<>();
+    private Future<?> firstByteWatch;
+    private volatile boolean timedOut;
+    private long firstByteDeadlineNanos;
 
-    public GatewayCall(ChatRequest request, ModelEntry model, String provider, String providerModel, String format) {
+    public GatewayCall(ChatRequest request, RoutingOptions options) {
         this.request = request;
-        this.model = model;
-        this.provider = provider;
-        this.providerModel = providerModel;
-        this.format = format;
+        this.requestedModel = request.model();
+        this.options = options;
+        this.models = new ArrayList<>(1 + options.models().size());
+        this.models.add(request.model());
+        this.models.addAll(options.models());
     }
 
+    /** The request as the current attempt should send it (a tier may have capped it). */
     public ChatRequest request() {
         return request;
     }
 
-    /** The model id as the client named it, which responses carry back. */
+    public void replaceRequest(ChatRequest capped) {
+        this.request = capped;
+    }
+
+    /** The model id as the client named it: a {@code creator/model} or a {@code tier/name}. */
     public String requestedModel() {
-        return model.id();
+        return requestedModel;
     }
 
-    public ModelEntry model() {
-        return model;
+    /** The tier's name when the client asked for {@code tier/<name>}, else null. */
+    public String tier() {
+        return requestedModel.startsWith("tier/") ? requestedModel.substring(5) : null;
     }
 
-    public String provider() {
-        return provider;
-    }
-
-    public String providerModel() {
-        return providerModel;
-    }
-
-    public String format() {
-        return format;
+    public RoutingOptions options() {
+        return options;
     }
 
     public List<Warning> warnings() {
         return warnings;
+    }
+
+    /** The models to try, in order: the requested one (or a tier's chain), then the request's fallbacks. */
+    public List<String> models() {
+        return models;
+    }
+
+    public void replaceModels(List<String> chain) {
+        List<String> all = new ArrayList<>(chain);
+        options.models().stream().filter(m -> !all.contains(m)).forEach(all::add);
+        this.models = all;
+    }
+
+    public void plan(List<Attempt> attempts) {
+        this.plan = List.copyOf(attempts);
+        this.next = 0;
+    }
+
+    /** True while no attempt has succeeded and the plan has attempts left. */
+    public boolean inProgress() {
+        return !succeeded && next < plan.size();
+    }
+
+    public boolean hasNextAttempt() {
+        return next < plan.size();
+    }
+
+    public Attempt nextAttempt() {
+        return plan.get(next++);
+    }
+
+    /** Drops planned attempts that cannot help after a context-length error: same model, or a window no larger. */
+    public void skipToLargerContextThan(ModelEntry model) {
+        int window = model.contextWindow() == null ? 0 : model.contextWindow();
+        List<Attempt> rest = new ArrayList<>(plan.subList(0, next));
+        for (Attempt attempt : plan.subList(next, plan.size())) {
+            Integer other = attempt.model().contextWindow();
+            if (!attempt.model().id().equals(model.id()) && other != null && other > window) {
+                rest.add(attempt);
+            }
+        }
+        this.plan = rest;
+    }
+
+    public void start(Attempt attempt, long firstByteTimeoutNanos) {
+        this.current = attempt;
+        this.startNanos = System.nanoTime();
+        this.startMillis = System.currentTimeMillis();
+        this.firstByteDeadlineNanos = startNanos + firstByteTimeoutNanos;
+        this.timedOut = false;
+    }
+
+    public long elapsedNanos() {
+        return System.nanoTime() - startNanos;
+    }
+
+    /** Nanoseconds left before the current attempt's first byte is overdue; never negative. */
+    public long firstByteNanosLeft() {
+        return Math.max(0, firstByteDeadlineNanos - System.nanoTime());
+    }
+
+    public void watchFirstByte(Future<?> watch) {
+        this.firstByteWatch = watch;
+    }
+
+    /** The first byte came (or the attempt ended): the watch must not fire any more. */
+    public void firstByteArrived() {
+        Future<?> watch = firstByteWatch;
+        firstByteWatch = null;
+        if (watch != null) {
+            watch.cancel(false);
+        }
+        // a watch that fired just before it was cancelled leaves the flag set; it must not hit the next read
+        Thread.interrupted();
+    }
+
+    public void markTimedOut() {
+        this.timedOut = true;
+    }
+
+    public boolean timedOut() {
+        return timedOut;
+    }
+
+    public void recordSuccess() {
+        succeeded = true;
+        records.add(new AttemptRecord(current.provider(), current.model().id(), true, startMillis,
+                System.currentTimeMillis(), 200, null));
+    }
+
+    public void recordFailure(GatewayException error) {
+        records.add(new AttemptRecord(current.provider(), current.model().id(), false, startMillis,
+                System.currentTimeMillis(), error.upstreamStatus(), error.kind().code()));
+    }
+
+    public void recordSkipped(Attempt attempt, String reason) {
+        long now = System.currentTimeMillis();
+        records.add(new AttemptRecord(attempt.provider(), attempt.model().id(), false, now, now, null,
+                "skipped: " + reason));
+    }
+
+    public List<AttemptRecord> records() {
+        return records;
+    }
+
+    public Attempt current() {
+        return current;
+    }
+
+    /** The provider of the current (after success: the serving) attempt; null before any attempt began. */
+    public String provider() {
+        return current == null ? null : current.provider();
+    }
+
+    public String providerModel() {
+        return current.providerModel();
+    }
+
+    public String format() {
+        return current.format();
+    }
+
+    /** The catalog id of the model that is serving (which, after a fallback, is not the requested one). */
+    public String servingModel() {
+        return current.model().id();
     }
 }

@@ -1,6 +1,8 @@
 package dev.caravan.routing;
 
 import dev.caravan.config.ProviderRegistry;
+import dev.caravan.error.ErrorKind;
+import dev.caravan.error.GatewayException;
 import dev.caravan.error.UpstreamErrors;
 import dev.caravan.format.ProviderFormat;
 import dev.caravan.format.ProviderFormats;
@@ -56,6 +58,8 @@ public class UpstreamCall {
 
     public void complete(Exchange exchange) throws IOException {
         GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
+        // the provider answered: its headers are its first byte, for a non-streamed call all there will be
+        call.firstByteArrived();
         ProviderFormat format = formats.get(call.format());
         Message message = exchange.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
@@ -72,7 +76,17 @@ public class UpstreamCall {
             throw UpstreamErrors.fromStatus(call.provider(), 502, "the provider sent an empty answer", null);
         }
         if (call.request().streaming()) {
-            message.setBody(new ChunkStream(body, format.streamDecoder()));
+            ChunkStream stream = new ChunkStream(body, format.streamDecoder());
+            try {
+                if (!stream.awaitFirst(call.firstByteNanosLeft())) {
+                    throw new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, call.provider()
+                            + ": no first event within the time limit", null, call.provider(), null);
+                }
+            } catch (IOException | RuntimeException beforeFirstByte) {
+                stream.close();
+                throw beforeFirstByte;
+            }
+            message.setBody(stream);
         } else {
             try (body) {
                 message.setBody(format.toCompletion(body.readAllBytes()));

@@ -30,6 +30,7 @@ public final class ChunkStream implements AutoCloseable {
     private final Thread reader;
     private volatile boolean closed;
     private boolean ended;
+    private Object first;
 
     public ChunkStream(InputStream upstream, StreamDecoder decoder) {
         this.upstream = upstream;
@@ -67,6 +68,29 @@ public final class ChunkStream implements AutoCloseable {
     }
 
     /**
+     * Waits up to {@code nanos} for the provider's first event and keeps it for {@link #next}. Routing decides on
+     * this first byte: until it has come, another provider may still be tried without the client seeing a mix.
+     *
+     * @return false when nothing came in time
+     * @throws IOException or a runtime exception when the provider failed before its first event
+     */
+    public boolean awaitFirst(long nanos) throws IOException {
+        Object item;
+        try {
+            item = queue.poll(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the provider", e);
+        }
+        if (item == null) {
+            return false;
+        }
+        rethrow(item);
+        first = item;
+        return true;
+    }
+
+    /**
      * The next chunk; null once the provider's stream has ended; {@link #SILENCE} when the provider sent nothing
      * within {@code wait}. A provider failure (transport or error event) is thrown.
      */
@@ -74,12 +98,15 @@ public final class ChunkStream implements AutoCloseable {
         if (ended) {
             return null;
         }
-        Object item;
-        try {
-            item = queue.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for the provider", e);
+        Object item = first;
+        first = null;
+        if (item == null) {
+            try {
+                item = queue.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the provider", e);
+            }
         }
         if (item == null) {
             return SILENCE;
@@ -88,6 +115,11 @@ public final class ChunkStream implements AutoCloseable {
             ended = true;
             return null;
         }
+        rethrow(item);
+        return (ChatCompletionChunk) item;
+    }
+
+    private void rethrow(Object item) throws IOException {
         if (item instanceof IOException io) {
             ended = true;
             throw io;
@@ -96,7 +128,6 @@ public final class ChunkStream implements AutoCloseable {
             ended = true;
             throw runtime;
         }
-        return (ChatCompletionChunk) item;
     }
 
     @Override

@@ -2,9 +2,11 @@ package dev.caravan.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.canonical.Json;
+import dev.caravan.routing.ProviderHealth;
 import dev.caravan.simulator.ProviderSimulator;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -54,9 +56,14 @@ public abstract class GatewayTestBase {
         registry.add("caravan.stream-heartbeat", () -> "200ms");
     }
 
+    @Autowired
+    protected ProviderHealth health;
+
     @BeforeEach
-    void resetSimulator() {
+    void resetSimulatorAndHealth() {
         SIMULATOR.reset();
+        // a 429 or an open circuit from one test must not route the next one
+        health.reset();
     }
 
     @AfterAll

@@ -1,0 +1,122 @@
+package dev.caravan.routing;
+
+import dev.caravan.config.RoutingProperties;
+import dev.caravan.error.ErrorKind;
+import dev.caravan.error.ErrorResponder;
+import dev.caravan.error.GatewayException;
+import jakarta.annotation.PreDestroy;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * What the failover chain route calls around each attempt ({@code routes/chains/failover.yaml}): plan the attempts,
+ * begin one (taking a circuit-breaker permit, arming its first-byte timeout), and record how it ended. Only errors
+ * another provider could fix lead to the next attempt; a request error is returned at once, and a context-length
+ * error moves on only to models with a larger window.
+ */
+@Component("attempts")
+public class Failover {
+
+    private final AttemptPlanner planner;
+    private final ProviderHealth health;
+    private final RoutingProperties properties;
+    /** Fires first-byte timeouts; one thread is plenty, each task only interrupts a waiting request thread. */
+    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().daemon().name("caravan-first-byte-watchdog").factory());
+
+    public Failover(AttemptPlanner planner, ProviderHealth health, RoutingProperties properties) {
+        this.planner = planner;
+        this.health = health;
+        this.properties = properties;
+    }
+
+    public void plan(Exchange exchange) {
+        GatewayCall call = call(exchange);
+        List<AttemptPlanner.PlannedAttempt> planned = planner.plan(call.models(), call.options());
+        List<Attempt> included = AttemptPlanner.included(planned);
+        if (included.isEmpty()) {
+            List<String> providers = planned.stream().map(p -> p.attempt().provider()).distinct().toList();
+            Long wait = providers.stream().map(health::coolingSeconds).reduce(0L,
+                    (a, b) -> a == null || b == null ? null : Math.max(a, b));
+            if (wait != null && wait > 0) {
+                // every provider asked to be left alone for a while: the client should wait as long
+                throw new GatewayException(ErrorKind.RATE_LIMITED, "Every provider of '" + call.requestedModel()
+                        + "' is rate-limited; retry after " + wait + " s.", null, null, wait);
+            }
+            throw unavailable(call, planned.stream().map(p -> p.attempt().provider() + " (" + p.reason() + ")")
+                    .distinct().toList());
+        }
+        call.plan(included);
+    }
+
+    public void begin(Exchange exchange) {
+        GatewayCall call = call(exchange);
+        while (call.hasNextAttempt()) {
+            Attempt attempt = call.nextAttempt();
+            String denied = health.acquire(attempt.provider());
+            if (denied != null) {
+                call.recordSkipped(attempt, denied);
+                continue;
+            }
+            long timeout = TimeUnit.MILLISECONDS.toNanos(call.options().providerTimeouts()
+                    .getOrDefault(attempt.provider(), properties.firstByteTimeout().toMillis()));
+            call.start(attempt, timeout);
+            Thread requestThread = Thread.currentThread();
+            // a virtual thread blocked on a socket read is released by an interrupt, which closes the socket
+            call.watchFirstByte(watchdog.schedule(() -> {
+                call.markTimedOut();
+                requestThread.interrupt();
+            }, timeout, TimeUnit.NANOSECONDS));
+            exchange.setProperty(GatewayCall.PROVIDER_PROPERTY, attempt.provider());
+            return;
+        }
+        throw unavailable(call, call.records().stream().map(r -> r.provider() + " (" + r.error() + ")").toList());
+    }
+
+    public void succeeded(Exchange exchange) {
+        GatewayCall call = call(exchange);
+        call.firstByteArrived();
+        health.succeeded(call.provider(), call.elapsedNanos());
+        call.recordSuccess();
+    }
+
+    /** Records the failed attempt; rethrows when no other attempt could help. */
+    public void failed(Exchange exchange) {
+        GatewayCall call = call(exchange);
+        call.firstByteArrived();
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        GatewayException error = call.timedOut()
+                ? new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, call.provider()
+                + ": no first byte within the time limit", null, call.provider(), null)
+                : ErrorResponder.classify(caught, call.provider());
+        call.recordFailure(error);
+        health.failed(call.provider(), call.elapsedNanos(), error.kind().retryable(), error.retryAfterSeconds());
+        if (error.kind() == ErrorKind.CONTEXT_LENGTH_EXCEEDED) {
+            call.skipToLargerContextThan(call.current().model());
+        } else if (!error.kind().retryable()) {
+            throw error;
+        }
+        if (!call.hasNextAttempt()) {
+            throw error;
+        }
+    }
+
+    private static GatewayException unavailable(GatewayCall call, List<String> why) {
+        return new GatewayException(ErrorKind.UPSTREAM_UNAVAILABLE, "No provider could serve '"
+                + call.requestedModel() + "': " + String.join(", ", why), null, null, null);
+    }
+
+    private static GatewayCall call(Exchange exchange) {
+        return exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
+    }
+
+    @PreDestroy
+    void stop() {
+        watchdog.shutdownNow();
+    }
+}

@@ -1,0 +1,122 @@
+package dev.caravan.routing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.caravan.canonical.Json;
+import dev.caravan.error.GatewayException;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Per-request routing options, read from the body's {@code providerOptions.gateway} (the field Vercel's AI SDK and
+ * gateway use) or from the {@code x-caravan-options} header as JSON, for clients that cannot add body fields; the
+ * header wins field by field.
+ *
+ * @param order            providers to try first, in this order
+ * @param only             the providers allowed at all (null: all)
+ * @param models           fallback models, tried in order once every provider of the current model failed
+ * @param providerTimeouts per provider, the most milliseconds to wait for the first byte
+ * @param user             who the request is for, recorded with it
+ * @param tags             labels recorded with the request
+ * @param caching          {@code auto}: place a prompt-cache breakpoint for providers that need one (Anthropic)
+ */
+public record RoutingOptions(List<String> order, List<String> only, List<String> models,
+                             Map<String, Long> providerTimeouts, String user, List<String> tags, String caching) {
+
+    public static final RoutingOptions NONE = new RoutingOptions(List.of(), null, List.of(), Map.of(), null,
+            List.of(), null);
+    /** The request body field that carries the options; never sent to a provider. */
+    public static final String BODY_FIELD = "providerOptions";
+    public static final String HEADER = "x-caravan-options";
+
+    public boolean autoCaching() {
+        return "auto".equals(caching);
+    }
+
+    /** The options in {@code providerOptions.gateway} of the body, overridden by those of the header. */
+    public static RoutingOptions from(JsonNode providerOptions, String header) {
+        JsonNode body = providerOptions == null ? null : providerOptions.path("gateway");
+        JsonNode fromHeader = null;
+        if (header != null && !header.isBlank()) {
+            try {
+                fromHeader = Json.MAPPER.readTree(header);
+            } catch (java.io.IOException e) {
+                throw GatewayException.invalid("The " + HEADER + " header is not valid JSON.", HEADER);
+            }
+            if (!fromHeader.isObject()) {
+                throw GatewayException.invalid("The " + HEADER + " header must be a JSON object.", HEADER);
+            }
+        }
+        if ((body == null || body.isMissingNode() || body.isNull()) && fromHeader == null) {
+            return NONE;
+        }
+        return new RoutingOptions(
+                strings(field(body, fromHeader, "order"), "order", List.of()),
+                strings(field(body, fromHeader, "only"), "only", null),
+                strings(field(body, fromHeader, "models"), "models", List.of()),
+                timeouts(field(body, fromHeader, "providerTimeouts")),
+                text(field(body, fromHeader, "user"), "user"),
+                strings(field(body, fromHeader, "tags"), "tags", List.of()),
+                text(field(body, fromHeader, "caching"), "caching"));
+    }
+
+    private static JsonNode field(JsonNode body, JsonNode header, String name) {
+        if (header != null && header.has(name)) {
+            return header.get(name);
+        }
+        return body == null ? null : body.get(name);
+    }
+
+    private static List<String> strings(JsonNode node, String name, List<String> absent) {
+        if (node == null || node.isNull()) {
+            return absent;
+        }
+        if (!node.isArray()) {
+            throw GatewayException.invalid("providerOptions.gateway." + name + " must be an array of strings.", name);
+        }
+        List<String> out = new ArrayList<>(node.size());
+        for (JsonNode item : node) {
+            if (!item.isTextual()) {
+                throw GatewayException.invalid("providerOptions.gateway." + name + " must be an array of strings.",
+                        name);
+            }
+            out.add(item.textValue());
+        }
+        return List.copyOf(out);
+    }
+
+    private static String text(JsonNode node, String name) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isTextual()) {
+            throw GatewayException.invalid("providerOptions.gateway." + name + " must be a string.", name);
+        }
+        return node.textValue();
+    }
+
+    /** {@code {"anthropic": 2000}}, or Vercel's nested {@code {"byok": {"anthropic": 2000}}}. */
+    private static Map<String, Long> timeouts(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return Map.of();
+        }
+        if (!node.isObject()) {
+            throw GatewayException.invalid("providerOptions.gateway.providerTimeouts must be an object.",
+                    "providerTimeouts");
+        }
+        Map<String, Long> out = new LinkedHashMap<>();
+        node.fields().forEachRemaining(e -> {
+            if (e.getValue().isObject()) {
+                out.putAll(timeouts(e.getValue()));
+            } else if (e.getValue().canConvertToLong() && e.getValue().asLong() > 0) {
+                out.put(e.getKey(), e.getValue().asLong());
+            } else {
+                throw GatewayException.invalid("providerOptions.gateway.providerTimeouts." + e.getKey()
+                        + " must be a positive number of milliseconds.", "providerTimeouts");
+            }
+        });
+        return Map.copyOf(out);
+    }
+}
