@@ -2,6 +2,7 @@ package dev.caravan.error;
 
 import dev.caravan.canonical.Json;
 import dev.caravan.routing.GatewayCall;
+import dev.caravan.routing.RoutingMetadata;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -28,6 +29,9 @@ public class ErrorResponder {
         message.removeHeaders("*");
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, error.kind().status());
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        if (call != null && !call.records().isEmpty()) {
+            message.setHeader("x-caravan-attempts", RoutingMetadata.header(call));
+        }
         if (error.retryAfterSeconds() != null) {
             message.setHeader("Retry-After", String.valueOf(error.retryAfterSeconds()));
         }

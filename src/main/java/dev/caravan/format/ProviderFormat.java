@@ -3,6 +3,7 @@ package dev.caravan.format;
 import dev.caravan.canonical.ChatCompletion;
 import dev.caravan.canonical.ChatRequest;
 import dev.caravan.canonical.Warning;
+import dev.caravan.routing.RoutingOptions;
 import dev.caravan.stream.StreamDecoder;
 
 import java.util.List;
@@ -23,6 +24,15 @@ public interface ProviderFormat {
      * express are added to {@code warnings}, never dropped silently.
      */
     UpstreamRequest toUpstream(ChatRequest request, String providerModel, List<Warning> warnings);
+
+    /**
+     * The upstream request when the caller also gave routing options. Formats whose providers need the request
+     * marked for prompt caching ({@code caching: "auto"}) override this; the others ignore the options.
+     */
+    default UpstreamRequest toUpstream(ChatRequest request, String providerModel, RoutingOptions options,
+                                       List<Warning> warnings) {
+        return toUpstream(request, providerModel, warnings);
+    }
 
     /** Headers that authenticate with the provider's key. */
     Map<String, String> authHeaders(String apiKey);

@@ -44,6 +44,9 @@ public class ProviderHealth {
                 .minimumNumberOfCalls(cb.minimumCalls())
                 .waitDurationInOpenState(cb.waitInOpen())
                 .permittedNumberOfCallsInHalfOpenState(cb.halfOpenCalls())
+                // half-open on time, not on the next call: the planner leaves open circuits out of its plans, so
+                // no call would ever come to move it
+                .automaticTransitionFromOpenToHalfOpenEnabled(true)
                 .build());
         this.clock = clock;
     }
@@ -54,7 +57,6 @@ public class ProviderHealth {
         if (until != null && clock.instant().isBefore(until)) {
             return "cooling down after a 429 until " + until;
         }
-        // an open circuit lets a trial call through once its wait has passed; until a call asks, it reads as open
         return breaker(provider).getState() == CircuitBreaker.State.OPEN ? "circuit open" : null;
     }
 

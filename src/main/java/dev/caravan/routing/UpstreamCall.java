@@ -39,7 +39,8 @@ public class UpstreamCall {
         GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
         ProviderRegistry.Provider provider = providers.get(call.provider());
         ProviderFormat format = formats.get(provider.format());
-        UpstreamRequest request = format.toUpstream(call.request(), call.providerModel(), call.warnings());
+        UpstreamRequest request = format.toUpstream(call.request(), call.providerModel(), call.options(),
+                call.warnings());
         Message message = exchange.getMessage();
         message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
