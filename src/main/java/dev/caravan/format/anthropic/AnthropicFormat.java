@@ -6,6 +6,8 @@ import dev.caravan.canonical.Json;
 import dev.caravan.canonical.Warning;
 import dev.caravan.format.ProviderFormat;
 import dev.caravan.format.UpstreamRequest;
+import dev.caravan.format.anthropic.AnthropicWire.MessagesRequest;
+import dev.caravan.routing.RoutingOptions;
 import dev.caravan.stream.StreamDecoder;
 import org.springframework.stereotype.Component;
 
@@ -15,7 +17,8 @@ import java.util.Map;
 
 /**
  * Anthropic's Messages API ({@code POST /v1/messages}), and the servers that copy it. The translation lives in
- * {@link AnthropicMapper} (requests), {@link AnthropicResults} (answers) and {@link AnthropicStreamDecoder}.
+ * {@link AnthropicMapper} (requests), {@link AnthropicCaching} (prompt-cache breakpoints), {@link AnthropicResults}
+ * (answers) and {@link AnthropicStreamDecoder}.
  */
 @Component
 public class AnthropicFormat implements ProviderFormat {
@@ -30,7 +33,18 @@ public class AnthropicFormat implements ProviderFormat {
 
     @Override
     public UpstreamRequest toUpstream(ChatRequest request, String providerModel, List<Warning> warnings) {
-        return UpstreamRequest.body(Json.write(AnthropicMapper.toRequest(request, providerModel, warnings)));
+        return toUpstream(request, providerModel, RoutingOptions.NONE, warnings);
+    }
+
+    /** With {@code caching: "auto"}, the static prefix is marked for Anthropic's prompt cache. */
+    @Override
+    public UpstreamRequest toUpstream(ChatRequest request, String providerModel, RoutingOptions options,
+                                      List<Warning> warnings) {
+        MessagesRequest body = AnthropicMapper.toRequest(request, providerModel, warnings);
+        if (options != null && options.autoCaching()) {
+            body = AnthropicCaching.markStaticPrefix(body, warnings);
+        }
+        return UpstreamRequest.body(Json.write(body));
     }
 
     @Override

@@ -31,6 +31,16 @@ final class AnthropicWire {
             List<Tool> tools,
             ToolChoice toolChoice,
             Thinking thinking) {
+
+        MessagesRequest withSystem(Object newSystem) {
+            return new MessagesRequest(model, messages, newSystem, maxTokens, metadata, stopSequences, stream,
+                    temperature, topP, topK, tools, toolChoice, thinking);
+        }
+
+        MessagesRequest withTools(List<Tool> newTools) {
+            return new MessagesRequest(model, messages, system, maxTokens, metadata, stopSequences, stream,
+                    temperature, topP, topK, newTools, toolChoice, thinking);
+        }
     }
 
     /** {@code role} is "user" or "assistant"; the two must alternate. */
@@ -77,6 +87,11 @@ final class AnthropicWire {
         static Block toolResult(String toolUseId, List<Block> content) {
             return new Block(TOOL_RESULT, null, null, null, null, null, toolUseId, content, null, null, null);
         }
+
+        Block withCacheControl(JsonNode newCacheControl) {
+            return new Block(type, text, source, id, name, input, toolUseId, content, thinking, signature,
+                    newCacheControl);
+        }
     }
 
     /** An image: {@code base64} with media type and data, or {@code url}. */
@@ -92,8 +107,17 @@ final class AnthropicWire {
         }
     }
 
+    /** {@code cache_control} is set only by {@link AnthropicCaching}: OpenAI-shaped tools have no place for it. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Tool(String name, String description, JsonNode inputSchema) {
+    record Tool(String name, String description, JsonNode inputSchema, JsonNode cacheControl) {
+
+        Tool(String name, String description, JsonNode inputSchema) {
+            this(name, description, inputSchema, null);
+        }
+
+        Tool withCacheControl(JsonNode newCacheControl) {
+            return new Tool(name, description, inputSchema, newCacheControl);
+        }
     }
 
     /** {@code type} is auto, any, tool (with name) or none. */
