@@ -289,8 +289,10 @@ class CamelKManifestsTest {
 
     /** The directory {@code camel.main.routes-include-pattern} scans, relative to the working directory. */
     private static String routesDirectory() throws IOException {
-        String pattern = YAML.readTree(APPLICATION_YAML.toFile())
-                .path("camel").path("main").path("routes-include-pattern").asText();
+        JsonNode application = YAML.readTree(APPLICATION_YAML.toFile());
+        // the pattern names the directory through caravan.routes.directory, which the route reloader watches too
+        String pattern = application.path("camel").path("main").path("routes-include-pattern").asText()
+                .replace("${caravan.routes.directory}", application.at("/caravan/routes/directory").asText());
         assertThat(pattern).as("camel.main.routes-include-pattern").startsWith("file:");
         String path = pattern.substring("file:".length());
         assertThat(path).as("the routes pattern is relative to the working directory").doesNotStartWith("/");

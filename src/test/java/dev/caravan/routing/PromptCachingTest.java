@@ -14,11 +14,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PromptCachingTest extends RoutingTestBase {
 
+    private static final String SYSTEM = "You are the librarian of a large library.";
+
     /** A chat request with a system prompt, routed by the providerOptions.gateway object {@code gateway}. */
     private static String withSystemPrompt(String gateway) {
         return """
-                {"model":"acme/large","messages":[{"role":"system","content":"You are the librarian of a large library."},
-                 {"role":"user","content":"hi"}],"providerOptions":{"gateway":%s}}""".formatted(gateway);
+                {"model":"acme/large","messages":[{"role":"system","content":"%s"},{"role":"user","content":"hi"}],
+                 "providerOptions":{"gateway":%s}}""".formatted(SYSTEM, gateway);
     }
 
     @Test
@@ -31,8 +33,7 @@ class PromptCachingTest extends RoutingTestBase {
         JsonNode system = json(GAMMA.lastRequest().body()).path("system");
         assertThat(system.isArray()).isTrue();
         assertThat(system.get(system.size() - 1).path("cache_control").path("type").asText()).isEqualTo("ephemeral");
-        assertThat(system.get(system.size() - 1).path("text").asText())
-                .isEqualTo("You are the librarian of a large library.");
+        assertThat(system.get(system.size() - 1).path("text").asText()).isEqualTo(SYSTEM);
         assertThat(GAMMA.lastRequest().body()).doesNotContain("providerOptions");
     }
 
@@ -46,7 +47,7 @@ class PromptCachingTest extends RoutingTestBase {
         assertThat(response.headers().firstValue("x-caravan-provider")).hasValue("alpha");
         String body = ALPHA.lastRequest().body();
         assertThat(body).doesNotContain("cache_control").doesNotContain("providerOptions");
-        assertThat(json(body).at("/messages/0/content").asText()).isEqualTo("You are the librarian of a large library.");
+        assertThat(json(body).at("/messages/0/content").asText()).isEqualTo(SYSTEM);
     }
 
     @Test
@@ -57,6 +58,6 @@ class PromptCachingTest extends RoutingTestBase {
 
         String body = GAMMA.lastRequest().body();
         assertThat(body).doesNotContain("cache_control");
-        assertThat(json(body).path("system").asText()).isEqualTo("You are the librarian of a large library.");
+        assertThat(json(body).path("system").asText()).isEqualTo(SYSTEM);
     }
 }
