@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -59,7 +60,8 @@ public final class ModelCatalog {
         if (!problems.isEmpty()) {
             throw new IllegalStateException("invalid model catalog: " + String.join("; ", problems));
         }
-        return new ModelCatalog(Map.copyOf(providers), models);
+        // unmodifiable views, not Map.copyOf: listings and plans follow the catalog's declaration order
+        return new ModelCatalog(Collections.unmodifiableMap(providers), Collections.unmodifiableMap(models));
     }
 
     public Optional<ModelEntry> model(String id) {

@@ -241,7 +241,7 @@ class CamelKManifestsTest {
     void bothVariantsProbeTheTcpPortAndAsk2CoresAnd1Gi() throws IOException {
         JsonNode container = deploymentContainer();
         for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
-            // /v1/models needs the gateway key and there is no Actuator yet: an HTTP probe would fail or lie
+            // /v1/models needs the gateway key and /actuator/health goes 503 when providers are out: TCP until the probe groups
             assertThat(container.path(probe).has("tcpSocket")).as("Deployment %s is a TCP probe", probe).isTrue();
             assertThat(container.path(probe).has("httpGet")).as("Deployment %s", probe).isFalse();
             assertThat(integrationContainer(integration()).path(probe).has("tcpSocket"))
