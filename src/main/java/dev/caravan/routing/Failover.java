@@ -9,8 +9,7 @@ import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,8 +25,7 @@ public class Failover {
     private final ProviderHealth health;
     private final RoutingProperties properties;
     /** Fires first-byte timeouts; one thread is plenty, each task only interrupts a waiting request thread. */
-    private final ScheduledExecutorService watchdog = Executors.newSingleThreadScheduledExecutor(
-            Thread.ofPlatform().daemon().name("caravan-first-byte-watchdog").factory());
+    private final ScheduledThreadPoolExecutor watchdog = watchdog();
 
     public Failover(AttemptPlanner planner, ProviderHealth health, RoutingProperties properties) {
         this.planner = planner;
@@ -109,6 +107,15 @@ public class Failover {
     private static GatewayException unavailable(GatewayCall call, List<String> why) {
         return new GatewayException(ErrorKind.UPSTREAM_UNAVAILABLE, "No provider could serve '"
                 + call.requestedModel() + "': " + String.join(", ", why), null, null, null);
+    }
+
+    private static ScheduledThreadPoolExecutor watchdog() {
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
+                Thread.ofPlatform().daemon().name("caravan-first-byte-watchdog").factory());
+        // nearly every watch is cancelled; left in the queue until their deadline, thousands of requests a second
+        // would pile up minutes of dead tasks, each holding its request
+        executor.setRemoveOnCancelPolicy(true);
+        return executor;
     }
 
     private static GatewayCall call(Exchange exchange) {
