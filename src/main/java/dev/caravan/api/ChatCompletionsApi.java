@@ -5,6 +5,7 @@ import dev.caravan.canonical.ChatRequest;
 import dev.caravan.canonical.Json;
 import dev.caravan.canonical.Warning;
 import dev.caravan.config.CaravanProperties;
+import dev.caravan.config.RouteReloader;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
 import dev.caravan.routing.GatewayCall;
@@ -31,11 +32,13 @@ import java.util.Locale;
 public class ChatCompletionsApi {
 
     private final ModelCatalog catalog;
+    private final RouteReloader routes;
     private final long maxRequestBytes;
     private final Duration heartbeat;
 
-    public ChatCompletionsApi(ModelCatalog catalog, CaravanProperties properties) {
+    public ChatCompletionsApi(ModelCatalog catalog, RouteReloader routes, CaravanProperties properties) {
         this.catalog = catalog;
+        this.routes = routes;
         this.maxRequestBytes = properties.maxRequestSize().toBytes();
         this.heartbeat = properties.streamHeartbeat();
     }
@@ -58,7 +61,8 @@ public class ChatCompletionsApi {
                 in.getHeader(RoutingOptions.HEADER, String.class));
         GatewayCall call = new GatewayCall(request, options);
         String tier = call.tier();
-        boolean known = tier != null ? exchange.getContext().getRoute("tier-" + tier) != null
+        boolean known = tier != null
+                ? exchange.getContext().getRoute("tier-" + tier) != null || routes.reloading()
                 : catalog.model(request.model()).isPresent();
         if (!known) {
             throw new GatewayException(ErrorKind.MODEL_NOT_FOUND, "The model '" + request.model() + "' does not "

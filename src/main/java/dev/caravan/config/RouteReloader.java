@@ -44,6 +44,7 @@ public class RouteReloader {
     private final Map<Path, String> lastGood = new HashMap<>();
     private final Map<Path, String> seen = new HashMap<>();
     private ScheduledExecutorService poller;
+    private volatile boolean reloading;
 
     public RouteReloader(CamelContext camel, @Value("${caravan.routes.directory:routes}") String directory,
                          @Value("${caravan.routes.reload-interval:1s}") Duration interval) {
@@ -106,7 +107,21 @@ public class RouteReloader {
 
     private Set<String> load(Path file, String content) throws Exception {
         Resource resource = ResourceHelper.fromString("file:" + file, content);
-        return PluginHelper.getRoutesLoader(camel).updateRoutes(List.of(resource));
+        reloading = true;
+        try {
+            return PluginHelper.getRoutesLoader(camel).updateRoutes(List.of(resource));
+        } finally {
+            reloading = false;
+        }
+    }
+
+    /**
+     * True while routes are being replaced. A route is removed before its new version is added, so a lookup in that
+     * moment finds nothing; a request sent to it meanwhile waits for it (Camel's direct endpoint blocks until its
+     * consumer is back), so callers must not take its absence for an unknown route.
+     */
+    public boolean reloading() {
+        return reloading;
     }
 
     private List<Path> files() {

@@ -21,8 +21,9 @@ public final class RoutingMetadata {
     public static JsonNode of(GatewayCall call) {
         List<AttemptRecord> records = call.records();
         String resolved = records.isEmpty() ? call.provider() : records.getFirst().provider();
-        return Json.MAPPER.valueToTree(Map.of("gateway", Map.of("routing", new Routing(call.requestedModel(),
-                call.servingModel(), resolved, call.provider(), records))));
+        // a POJO node: serialised once, with the response, instead of being copied into a tree first
+        return Json.MAPPER.getNodeFactory().pojoNode(Map.of("gateway", Map.of("routing",
+                new Routing(call.requestedModel(), call.servingModel(), resolved, call.provider(), records))));
     }
 
     /** {@code openai;status=503;ms=12;error=provider_overloaded, anthropic;status=200;ms=40} */
