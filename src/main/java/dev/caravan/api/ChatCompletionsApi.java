@@ -65,8 +65,7 @@ public class ChatCompletionsApi {
                 ? exchange.getContext().getRoute("tier-" + tier) != null || routes.reloading()
                 : catalog.model(request.model()).isPresent();
         if (!known) {
-            throw new GatewayException(ErrorKind.MODEL_NOT_FOUND, "The model '" + request.model() + "' does not "
-                    + "exist or is not served by this gateway; GET /v1/models lists the models.", "model", null, null);
+            throw GatewayException.modelNotFound(request.model());
         }
         exchange.setProperty(GatewayCall.PROPERTY, call);
         in.setBody(null);

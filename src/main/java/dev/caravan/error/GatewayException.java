@@ -35,6 +35,12 @@ public class GatewayException extends RuntimeException {
         return new GatewayException(ErrorKind.INVALID_REQUEST, message, param, null, null);
     }
 
+    /** 404 for a model id (or tier) the gateway does not serve, pointing to where the served ones are listed. */
+    public static GatewayException modelNotFound(String model) {
+        return new GatewayException(ErrorKind.MODEL_NOT_FOUND, "The model '" + model + "' does not exist or is not "
+                + "served by this gateway; GET /v1/models lists the models.", "model", null, null);
+    }
+
     public ErrorKind kind() {
         return kind;
     }

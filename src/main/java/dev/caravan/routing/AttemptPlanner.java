@@ -1,7 +1,6 @@
 package dev.caravan.routing;
 
 import dev.caravan.config.ProviderRegistry;
-import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
 import org.springframework.stereotype.Component;
 
@@ -36,9 +35,7 @@ public class AttemptPlanner {
     public List<PlannedAttempt> plan(List<String> modelIds, RoutingOptions options) {
         List<PlannedAttempt> planned = new ArrayList<>();
         for (String id : modelIds) {
-            ModelEntry model = catalog.model(id).orElseThrow(() -> new GatewayException(ErrorKind.MODEL_NOT_FOUND,
-                    "The model '" + id + "' does not exist or is not served by this gateway; GET /v1/models lists "
-                            + "the models.", "model", null, null));
+            ModelEntry model = catalog.model(id).orElseThrow(() -> GatewayException.modelNotFound(id));
             for (Ranked ranked : rank(model, options)) {
                 ModelEntry.Offer offer = ranked.offer();
                 Attempt attempt = new Attempt(model, offer.provider(), offer.model(),
