@@ -31,6 +31,8 @@ import java.util.Locale;
 @Component("chatCompletionsApi")
 public class ChatCompletionsApi {
 
+    private static final java.util.regex.Pattern TIER_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]*");
+
     private final ModelCatalog catalog;
     private final RouteReloader routes;
     private final long maxRequestBytes;
@@ -61,6 +63,10 @@ public class ChatCompletionsApi {
                 in.getHeader(RoutingOptions.HEADER, String.class));
         GatewayCall call = new GatewayCall(request, options);
         String tier = call.tier();
+        if (tier != null && !TIER_NAME.matcher(tier).matches()) {
+            // the name becomes part of an endpoint (direct:tier-<name>): nothing but a plain name may get there
+            throw GatewayException.modelNotFound(request.model());
+        }
         boolean known = tier != null
                 ? exchange.getContext().getRoute("tier-" + tier) != null || routes.reloading()
                 : catalog.model(request.model()).isPresent();

@@ -72,8 +72,9 @@ final class ChatRequestReader {
     }
 
     private static String describe(JsonProcessingException e) {
-        if (e instanceof ValueInstantiationException && e.getCause() != null) {
-            return "Invalid request: " + e.getCause().getMessage() + ".";
+        if (e instanceof ValueInstantiationException && e.getCause() instanceof IllegalArgumentException invalid) {
+            // our own creators' messages, written for clients; any other cause is an internal matter
+            return "Invalid request: " + invalid.getMessage() + ".";
         }
         if (e instanceof MismatchedInputException) {
             String path = path(e);

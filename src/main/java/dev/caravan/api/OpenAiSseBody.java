@@ -10,6 +10,7 @@ import dev.caravan.routing.RoutingMetadata;
 import dev.caravan.stream.ChunkStream;
 
 import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -40,6 +41,7 @@ final class OpenAiSseBody extends InputStream {
     private int position;
     private boolean first = true;
     private boolean finished;
+    private boolean sawFinish;
 
     OpenAiSseBody(ChunkStream source, GatewayCall call, Duration heartbeat) {
         this.source = source;
@@ -82,6 +84,10 @@ final class OpenAiSseBody extends InputStream {
                 }
                 if (chunk == null) {
                     finished = true;
+                    if (!sawFinish) {
+                        // every format signals completion with a finish reason; a stream closed without one was cut
+                        throw new EOFException("the provider's stream ended without finishing");
+                    }
                     return DONE;
                 }
             } while (!includeUsage && isUsageOnly(chunk));
@@ -91,6 +97,7 @@ final class OpenAiSseBody extends InputStream {
                 chunk = chunk.withWarnings(ChatCompletionsApi.merge(chunk.warnings(), call.warnings()));
             }
             if (hasFinishReason(chunk)) {
+                sawFinish = true;
                 // the finish chunk, not a chunk of its own: the OpenAI SDK's accumulator refuses any chunk after
                 // the final ones, and a usage-only chunk may not come at all
                 chunk = chunk.withExtra(RoutingMetadata.FIELD, RoutingMetadata.of(call));

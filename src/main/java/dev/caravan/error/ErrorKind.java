@@ -20,6 +20,8 @@ public enum ErrorKind {
     UPSTREAM_AUTHENTICATION(502, "api_error", "provider_authentication_failed", true),
     UPSTREAM_UNAVAILABLE(502, "api_error", "provider_unavailable", true),
     UPSTREAM_OVERLOADED(503, "api_error", "provider_overloaded", true),
+    /** Every provider that could serve was left out (open circuits, cool-downs) without being called. */
+    NO_PROVIDER_AVAILABLE(503, "api_error", "no_provider_available", true),
     UPSTREAM_TIMEOUT(504, "api_error", "provider_timeout", true);
 
     private final int status;

@@ -26,6 +26,14 @@ public class ErrorResponder {
         GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
         GatewayException error = classify(failure, call == null ? null : call.provider());
         Message message = exchange.getMessage();
+        if (message.getBody() instanceof AutoCloseable leftover) {
+            // a provider stream that became the body before a later step failed: nobody else will close it
+            try {
+                leftover.close();
+            } catch (Exception ignored) {
+                // it is being discarded either way
+            }
+        }
         message.removeHeaders("*");
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, error.kind().status());
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");

@@ -19,7 +19,11 @@ public final class UpstreamErrors {
 
     public static GatewayException fromStatus(String provider, int status, String message, Long retryAfterSeconds) {
         ErrorKind kind = kindOf(status, message);
-        String text = provider + ": " + (message == null || message.isBlank() ? defaultMessage(status) : message);
+        // a provider's 401 text can quote part of the gateway's own provider key ("Incorrect API key provided:
+        // sk-…abcd"); the client only needs to know the gateway's credential was refused
+        String text = provider + ": " + (kind == ErrorKind.UPSTREAM_AUTHENTICATION
+                ? "the provider refused the gateway's credential"
+                : message == null || message.isBlank() ? defaultMessage(status) : message);
         return new GatewayException(kind, text, null, provider, kind == ErrorKind.RATE_LIMITED
                 || kind == ErrorKind.UPSTREAM_OVERLOADED ? retryAfterSeconds : null, status);
     }
@@ -27,6 +31,8 @@ public final class UpstreamErrors {
     static ErrorKind kindOf(int status, String message) {
         return switch (status) {
             case 401, 403 -> ErrorKind.UPSTREAM_AUTHENTICATION;
+            // a model id the provider no longer knows, an account out of credit: another provider may well serve
+            case 402, 404 -> ErrorKind.UPSTREAM_UNAVAILABLE;
             case 408, 504 -> ErrorKind.UPSTREAM_TIMEOUT;
             case 429 -> ErrorKind.RATE_LIMITED;
             case 503, 529 -> ErrorKind.UPSTREAM_OVERLOADED;

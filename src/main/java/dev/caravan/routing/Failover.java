@@ -21,6 +21,9 @@ import java.util.concurrent.TimeUnit;
 @Component("attempts")
 public class Failover {
 
+    /** No first-byte limit is longer than a day; larger values would overflow the nanosecond deadline. */
+    private static final long MAX_FIRST_BYTE_MILLIS = TimeUnit.DAYS.toMillis(1);
+
     private final AttemptPlanner planner;
     private final ProviderHealth health;
     private final RoutingProperties properties;
@@ -38,10 +41,12 @@ public class Failover {
         List<AttemptPlanner.PlannedAttempt> planned = planner.plan(call.models(), call.options());
         List<Attempt> included = AttemptPlanner.included(planned);
         if (included.isEmpty()) {
-            List<String> providers = planned.stream().map(p -> p.attempt().provider()).distinct().toList();
-            Long wait = providers.stream().map(health::coolingSeconds).reduce(0L,
-                    (a, b) -> a == null || b == null ? null : Math.max(a, b));
-            if (wait != null && wait > 0) {
+            // the client should wait as long as the providers it may use asked for: not those 'only' left out
+            List<Long> waits = planned.stream().filter(p -> !"not in 'only'".equals(p.reason()))
+                    .map(p -> health.coolingSeconds(p.attempt().provider())).toList();
+            long wait = waits.isEmpty() || waits.contains(null) ? 0 : waits.stream().mapToLong(Long::longValue).max()
+                    .orElse(0);
+            if (wait > 0) {
                 // every provider asked to be left alone for a while: the client should wait as long
                 throw new GatewayException(ErrorKind.RATE_LIMITED, "Every provider of '" + call.requestedModel()
                         + "' is rate-limited; retry after " + wait + " s.", null, null, wait);
@@ -61,17 +66,21 @@ public class Failover {
                 call.recordSkipped(attempt, denied);
                 continue;
             }
-            long timeout = TimeUnit.MILLISECONDS.toNanos(call.options().providerTimeouts()
+            long millis = Math.min(MAX_FIRST_BYTE_MILLIS, call.options().providerTimeouts()
                     .getOrDefault(attempt.provider(), properties.firstByteTimeout().toMillis()));
+            long timeout = TimeUnit.MILLISECONDS.toNanos(millis);
             call.start(attempt, timeout);
             Thread requestThread = Thread.currentThread();
+            long generation = call.watchGeneration();
             // a virtual thread blocked on a socket read is released by an interrupt, which closes the socket
-            call.watchFirstByte(watchdog.schedule(() -> {
-                call.markTimedOut();
-                requestThread.interrupt();
-            }, timeout, TimeUnit.NANOSECONDS));
+            call.armWatch(watchdog.schedule(() -> call.fireWatch(generation, requestThread), timeout,
+                    TimeUnit.NANOSECONDS));
             exchange.setProperty(GatewayCall.PROVIDER_PROPERTY, attempt.provider());
             return;
+        }
+        if (call.lastFailure() != null) {
+            // the providers left were all skipped: what the client needs is the last thing that really went wrong
+            throw call.lastFailure();
         }
         throw unavailable(call, call.records().stream().map(r -> r.provider() + " (" + r.error() + ")").toList());
     }
@@ -105,7 +114,7 @@ public class Failover {
     }
 
     private static GatewayException unavailable(GatewayCall call, List<String> why) {
-        return new GatewayException(ErrorKind.UPSTREAM_UNAVAILABLE, "No provider could serve '"
+        return new GatewayException(ErrorKind.NO_PROVIDER_AVAILABLE, "No provider could serve '"
                 + call.requestedModel() + "': " + String.join(", ", why), null, null, null);
     }
 

@@ -33,7 +33,10 @@ public final class GatewayCall {
     private boolean succeeded;
     private final List<AttemptRecord> records = new ArrayList<>();
     private Future<?> firstByteWatch;
+    /** Which attempt's watch may still fire; bumped when the first byte comes, under this object's lock. */
+    private long watchGeneration;
     private volatile boolean timedOut;
+    private GatewayException lastFailure;
     private long firstByteDeadlineNanos;
 
     public GatewayCall(ChatRequest request, RoutingOptions options) {
@@ -131,23 +134,41 @@ public final class GatewayCall {
         return Math.max(0, firstByteDeadlineNanos - System.nanoTime());
     }
 
-    public void watchFirstByte(Future<?> watch) {
+    /** The generation a new watch must present to fire; see {@link #fireWatch}. */
+    public synchronized long armWatch(Future<?> watch) {
         this.firstByteWatch = watch;
+        return watchGeneration;
+    }
+
+    public synchronized long watchGeneration() {
+        return watchGeneration;
+    }
+
+    /**
+     * Called by the watchdog at the deadline: marks the attempt timed out and interrupts its thread, unless the
+     * first byte came meanwhile. The lock makes "came" and "fired" exclusive, so an interrupt can never land on a
+     * later read of this request.
+     */
+    public synchronized void fireWatch(long generation, Thread requestThread) {
+        if (generation == watchGeneration) {
+            timedOut = true;
+            requestThread.interrupt();
+        }
     }
 
     /** The first byte came (or the attempt ended): the watch must not fire any more. */
     public void firstByteArrived() {
-        Future<?> watch = firstByteWatch;
-        firstByteWatch = null;
+        Future<?> watch;
+        synchronized (this) {
+            watchGeneration++;
+            watch = firstByteWatch;
+            firstByteWatch = null;
+        }
         if (watch != null) {
             watch.cancel(false);
         }
-        // a watch that fired just before it was cancelled leaves the flag set; it must not hit the next read
+        // a watch that fired before the generation moved has set the flag; it must not hit the next read
         Thread.interrupted();
-    }
-
-    public void markTimedOut() {
-        this.timedOut = true;
     }
 
     public boolean timedOut() {
@@ -160,7 +181,13 @@ public final class GatewayCall {
                 System.currentTimeMillis(), 200, null));
     }
 
+    /** The last error a provider really returned in this request, or null. */
+    public GatewayException lastFailure() {
+        return lastFailure;
+    }
+
     public void recordFailure(GatewayException error) {
+        lastFailure = error;
         records.add(new AttemptRecord(current.provider(), current.model().id(), false, startMillis,
                 System.currentTimeMillis(), error.upstreamStatus(), error.kind().code()));
     }

@@ -89,9 +89,16 @@ public class UpstreamCall {
             }
             message.setBody(stream);
         } else {
-            try (body) {
-                message.setBody(format.toCompletion(body.readAllBytes()));
+            byte[] bytes;
+            try {
+                bytes = body.readAllBytes();
+            } catch (IOException | RuntimeException failed) {
+                // closing would read on to the end of a stalled body; drop the connection instead
+                UpstreamAbort.abort(body);
+                throw failed;
             }
+            body.close();
+            message.setBody(format.toCompletion(bytes));
         }
     }
 

@@ -5,6 +5,7 @@ import dev.caravan.canonical.ChatCompletionChunk;
 import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -29,8 +30,12 @@ public final class ChunkStream implements AutoCloseable {
     private final BlockingQueue<Object> queue = new ArrayBlockingQueue<>(READ_AHEAD);
     private final Thread reader;
     private volatile boolean closed;
+    /** No more items will come: the end was taken, or a failure was. */
     private boolean ended;
-    private Object first;
+    /** The provider's stream reached its end (not a failure): only then may the connection go back to the pool. */
+    private boolean reachedEnd;
+    /** Items taken while waiting for the first substantive one, handed out first by {@link #next}. */
+    private final ArrayDeque<Object> early = new ArrayDeque<>();
 
     public ChunkStream(InputStream upstream, StreamDecoder decoder) {
         this.upstream = upstream;
@@ -75,19 +80,45 @@ public final class ChunkStream implements AutoCloseable {
      * @throws IOException or a runtime exception when the provider failed before its first event
      */
     public boolean awaitFirst(long nanos) throws IOException {
-        Object item;
-        try {
-            item = queue.poll(nanos, TimeUnit.NANOSECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IOException("interrupted while waiting for the provider", e);
+        long deadline = System.nanoTime() + nanos;
+        while (true) {
+            Object item;
+            try {
+                item = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the provider", e);
+            }
+            if (item == null) {
+                return false;
+            }
+            if (item == END) {
+                // a 200 without a single event (an empty or non-SSE body) is a failure another provider may fix
+                ended = true;
+                throw new IOException("the provider's stream ended before its first event");
+            }
+            rethrow(item);
+            early.add(item);
+            // Anthropic opens with a role-only chunk before it may still fail as overloaded: that is not a first byte
+            if (substantive((ChatCompletionChunk) item)) {
+                return true;
+            }
         }
-        if (item == null) {
-            return false;
+    }
+
+    private static boolean substantive(ChatCompletionChunk chunk) {
+        if (chunk.usage() != null || chunk.choices() == null) {
+            return chunk.usage() != null;
         }
-        rethrow(item);
-        first = item;
-        return true;
+        for (ChatCompletionChunk.ChunkChoice choice : chunk.choices()) {
+            var delta = choice.delta();
+            if (choice.finishReason() != null || delta != null && (delta.toolCalls() != null
+                    || delta.reasoningContent() != null && !delta.reasoningContent().isEmpty()
+                    || delta.content() != null && !delta.content().text().isEmpty())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -98,8 +129,7 @@ public final class ChunkStream implements AutoCloseable {
         if (ended) {
             return null;
         }
-        Object item = first;
-        first = null;
+        Object item = early.poll();
         if (item == null) {
             try {
                 item = queue.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
@@ -113,6 +143,7 @@ public final class ChunkStream implements AutoCloseable {
         }
         if (item == END) {
             ended = true;
+            reachedEnd = true;
             return null;
         }
         rethrow(item);
@@ -137,7 +168,7 @@ public final class ChunkStream implements AutoCloseable {
         }
         closed = true;
         reader.interrupt();
-        if (ended) {
+        if (reachedEnd) {
             try {
                 upstream.close();
             } catch (IOException ignored) {

@@ -12,6 +12,9 @@ import java.nio.charset.StandardCharsets;
  */
 public final class SseReader {
 
+    /** Longer than any real event (a 50 MB answer comes in many); past it the provider is not speaking SSE. */
+    static final int MAX_LINE = 8 * 1024 * 1024;
+
     private final InputStream in;
     private final byte[] buffer = new byte[8192];
     private int pos;
@@ -46,6 +49,9 @@ public final class SseReader {
             }
             lastWasCr = b == '\r';
             if (b != '\n' && b != '\r') {
+                if (line.size() >= MAX_LINE) {
+                    throw new IOException("an event line from the provider exceeds " + MAX_LINE + " bytes");
+                }
                 line.write(b);
                 continue;
             }

@@ -138,6 +138,13 @@ class ErrorsTest extends GatewayTestBase {
     }
 
     @Test
+    void refuses_a_tier_name_that_is_not_a_plain_name() throws Exception {
+        HttpResponse<String> response = chat(simpleRequest("tier/classify?block=false&timeout=1", false));
+        assertError(response, 404, "model_not_found");
+        assertThat(SIMULATOR.requests()).isEmpty();
+    }
+
+    @Test
     void answers_unknown_paths_in_the_openai_shape() throws Exception {
         HttpResponse<String> response = send(HttpRequest.newBuilder(uri("/v1/nothing-here"))
                 .header("Authorization", "Bearer " + GATEWAY_KEY).GET().build());
@@ -153,6 +160,9 @@ class ErrorsTest extends GatewayTestBase {
         chat(simpleRequest("mistral/mistral-large", false));
 
         assertThat(failed.statusCode()).isEqualTo(502);
+        // a provider's 401 text may quote part of the provider key: it is replaced, not passed on
+        assertThat(json(failed.body()).at("/error/message").asText())
+                .isEqualTo("openai: the provider refused the gateway's credential");
         assertThat(served.statusCode()).isEqualTo(200);
         for (String key : new String[]{GATEWAY_KEY, OPENAI_KEY, ANTHROPIC_KEY, GOOGLE_KEY}) {
             assertThat(failed.body()).doesNotContain(key);

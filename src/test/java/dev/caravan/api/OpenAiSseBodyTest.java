@@ -1,0 +1,86 @@
+package dev.caravan.api;
+
+import dev.caravan.canonical.ChatRequest;
+import dev.caravan.canonical.Json;
+import dev.caravan.format.openai.OpenAiFormat;
+import dev.caravan.routing.Attempt;
+import dev.caravan.routing.GatewayCall;
+import dev.caravan.routing.ModelEntry;
+import dev.caravan.routing.RoutingOptions;
+import dev.caravan.stream.ChunkStream;
+import org.junit.jupiter.api.Test;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/** How a provider stream that ends badly reaches the client: never as a stream that looks complete. */
+class OpenAiSseBodyTest {
+
+    private static final String CHUNK = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
+            + "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"%s\"}%s}]}\n\n";
+
+    private static GatewayCall call() {
+        ChatRequest request = Json.read("{\"model\":\"acme/m\",\"stream\":true,\"messages\":[{\"role\":\"user\","
+                + "\"content\":\"hi\"}]}", ChatRequest.class);
+        GatewayCall call = new GatewayCall(request, RoutingOptions.NONE);
+        ModelEntry model = new ModelEntry("acme/m", null, null, null, null, null,
+                List.of(new ModelEntry.Offer("alpha", "m", null)));
+        Attempt attempt = new Attempt(model, "alpha", "m", OpenAiFormat.NAME);
+        call.plan(List.of(attempt));
+        call.start(call.nextAttempt(), Duration.ofSeconds(5).toNanos());
+        return call;
+    }
+
+    private static ChunkStream stream(String sse) {
+        return new ChunkStream(new ByteArrayInputStream(sse.getBytes(StandardCharsets.UTF_8)),
+                new OpenAiFormat().streamDecoder());
+    }
+
+    private static String readAll(OpenAiSseBody body) throws IOException {
+        return new String(body.readAllBytes(), StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void ends_a_finished_stream_with_done() throws IOException {
+        ChunkStream stream = stream(CHUNK.formatted("Hi", "") + CHUNK.formatted("", ",\"finish_reason\":\"stop\"")
+                + "data: [DONE]\n\n");
+        assertThat(stream.awaitFirst(Duration.ofSeconds(5).toNanos())).isTrue();
+
+        String out = readAll(new OpenAiSseBody(stream, call(), Duration.ofSeconds(5)));
+
+        assertThat(out).endsWith("data: [DONE]\n\n").doesNotContain("\"error\"");
+    }
+
+    @Test
+    void ends_a_stream_closed_without_a_finish_reason_with_an_error_and_no_done() throws IOException {
+        ChunkStream stream = stream(CHUNK.formatted("Hel", "") + CHUNK.formatted("lo", ""));
+        assertThat(stream.awaitFirst(Duration.ofSeconds(5).toNanos())).isTrue();
+
+        String out = readAll(new OpenAiSseBody(stream, call(), Duration.ofSeconds(5)));
+
+        assertThat(out).doesNotContain("[DONE]");
+        assertThat(out.strip().lines().toList().getLast()).contains("\"error\"").contains("alpha: ");
+    }
+
+    @Test
+    void treats_a_stream_with_no_event_at_all_as_a_failure_before_the_first_byte() {
+        ChunkStream stream = stream("{\"not\":\"a stream\"}");
+
+        assertThatThrownBy(() -> stream.awaitFirst(Duration.ofSeconds(5).toNanos())).isInstanceOf(IOException.class);
+    }
+
+    @Test
+    void waits_past_a_role_only_opening_for_the_first_real_content() throws IOException {
+        ChunkStream stream = stream(CHUNK.formatted("", "") + "data: {\"error\":{\"message\":\"overloaded\"}}\n\n");
+
+        // the role-only chunk is no first byte: the error after it still lets another provider take over
+        assertThatThrownBy(() -> stream.awaitFirst(Duration.ofSeconds(5).toNanos()))
+                .hasMessageContaining("overloaded");
+    }
+}
