@@ -17,7 +17,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
+import dev.caravan.usage.Cost;
+
 import java.io.Reader;
+import java.math.BigDecimal;
 import java.io.StringReader;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -93,6 +96,11 @@ public class ChatCompletionsApi {
             out.setBody(new OpenAiSseBody(stream, call, heartbeat));
         } else if (answer instanceof ChatCompletion completion) {
             out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+            BigDecimal cost = Cost.of(call.current().model().pricing(), completion.usage());
+            if (cost != null) {
+                out.setHeader("x-caravan-cost", cost.toPlainString());
+                completion = completion.withUsage(completion.usage().withCost(cost));
+            }
             out.setBody(Json.write(completion.withModel(call.servingModel())
                     .withWarnings(merge(completion.warnings(), call.warnings()))
                     .withExtra(RoutingMetadata.FIELD, RoutingMetadata.of(call))));

@@ -8,6 +8,7 @@ import dev.caravan.error.GatewayException;
 import dev.caravan.routing.GatewayCall;
 import dev.caravan.routing.RoutingMetadata;
 import dev.caravan.stream.ChunkStream;
+import dev.caravan.usage.Cost;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -92,6 +93,11 @@ final class OpenAiSseBody extends InputStream {
                 }
             } while (!includeUsage && isUsageOnly(chunk));
             chunk = chunk.withModel(call.servingModel());
+            if (chunk.usage() != null) {
+                // streams cannot carry a cost header: the final usage chunk carries the cost
+                chunk = chunk.withUsage(chunk.usage().withCost(Cost.of(call.current().model().pricing(),
+                        chunk.usage())));
+            }
             if (first) {
                 first = false;
                 chunk = chunk.withWarnings(ChatCompletionsApi.merge(chunk.warnings(), call.warnings()));

@@ -43,6 +43,10 @@ public record ChatCompletion(
         return new ChatCompletion(id, object, created, model, choices, usage, systemFingerprint, warnings, more);
     }
 
+    public ChatCompletion withUsage(Usage newUsage) {
+        return new ChatCompletion(id, object, created, model, choices, newUsage, systemFingerprint, warnings, extra);
+    }
+
     public ChatCompletion withWarnings(List<Warning> newWarnings) {
         return new ChatCompletion(id, object, created, model, choices, usage, systemFingerprint,
                 newWarnings == null || newWarnings.isEmpty() ? null : newWarnings, extra);

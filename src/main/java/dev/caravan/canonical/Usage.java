@@ -34,6 +34,17 @@ public record Usage(
         return new Usage(prompt, completion, prompt + completion, promptDetails, completionDetails, null);
     }
 
+    /** A copy carrying {@code cost} (USD), the field OpenAI-compatible gateways use; null leaves it out. */
+    public Usage withCost(java.math.BigDecimal cost) {
+        if (cost == null) {
+            return this;
+        }
+        Map<String, JsonNode> more = new LinkedHashMap<>(extra);
+        more.put("cost", Json.MAPPER.getNodeFactory().numberNode(cost));
+        return new Usage(promptTokens, completionTokens, totalTokens, promptTokensDetails, completionTokensDetails,
+                more);
+    }
+
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record PromptDetails(Integer cachedTokens, Integer cacheWriteTokens, Integer audioTokens) {
     }

@@ -110,13 +110,30 @@ class CrossFormatTest extends GatewayTestBase {
     void reports_cached_and_cache_write_tokens_from_anthropic_in_openai_usage() throws Exception {
         SIMULATOR.enqueue(Reply.text("ok").usage(100, 20).cachedTokens(60).cacheWriteTokens(30));
 
-        JsonNode usage = json(chat(simpleRequest("anthropic/claude-sonnet-4.6", false)).body()).path("usage");
+        HttpResponse<String> response = chat(simpleRequest("anthropic/claude-sonnet-4.6", false));
+        JsonNode usage = json(response.body()).path("usage");
+        assertThat(response.headers().firstValue("x-caravan-cost")).hasValue("0.0004605");
 
         assertThat(usage.path("prompt_tokens").asInt()).isEqualTo(100);
         assertThat(usage.path("completion_tokens").asInt()).isEqualTo(20);
         assertThat(usage.path("total_tokens").asInt()).isEqualTo(120);
         assertThat(usage.at("/prompt_tokens_details/cached_tokens").asInt()).isEqualTo(60);
         assertThat(usage.at("/prompt_tokens_details/cache_write_tokens").asInt()).isEqualTo(30);
+        // catalog prices 3 / 15 / 0.30 / 3.75 USD per million: 10×3 + 60×0.30 + 30×3.75 + 20×15 = 460.5 µUSD
+        assertThat(usage.path("cost").decimalValue()).isEqualByComparingTo("0.0004605");
+    }
+
+    @Test
+    void prices_a_streamed_request_in_its_final_usage_chunk() throws Exception {
+        SIMULATOR.enqueue(Reply.text("one two").chunks(2).usage(1000, 500));
+
+        HttpResponse<String> response = chat("""
+                {"model":"openai/gpt-5-mini","stream":true,"stream_options":{"include_usage":true},
+                 "messages":[{"role":"user","content":"hi"}]}""");
+
+        // gpt-5-mini: 0.25 in, 2.00 out per million → 1000×0.25 + 500×2 = 1250 µUSD
+        JsonNode last = SseEvents.chunks(response.body()).getLast();
+        assertThat(last.at("/usage/cost").decimalValue()).isEqualByComparingTo("0.00125");
     }
 
     @Test
