@@ -17,10 +17,6 @@ public record Content(String plain, List<ContentPart> parts) {
         return new Content(text, null);
     }
 
-    public static Content of(List<ContentPart> parts) {
-        return new Content(null, List.copyOf(parts));
-    }
-
     @JsonCreator
     static Content fromJson(JsonNode node) {
         if (node == null || node.isNull()) {

@@ -26,10 +26,6 @@ public record ContentPart(
         return new ContentPart("text", text, null, null);
     }
 
-    public static ContentPart image(String url) {
-        return new ContentPart("image_url", null, new ImageUrl(url, null), null);
-    }
-
     /** {@code url} is an http(s) URL or a {@code data:<media type>;base64,<data>} URL. */
     public record ImageUrl(String url, String detail) {
 
@@ -47,10 +43,6 @@ public record ContentPart(
         /** The base64 payload of a data URL. */
         public String base64Data() {
             return url.substring(url.indexOf(',') + 1);
-        }
-
-        public static ImageUrl ofData(String mediaType, String base64) {
-            return new ImageUrl("data:" + mediaType + ";base64," + base64, null);
         }
     }
 }

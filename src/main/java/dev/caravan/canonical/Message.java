@@ -38,10 +38,6 @@ public record Message(
                 toolCalls == null || toolCalls.isEmpty() ? null : toolCalls, null, null, reasoning, null);
     }
 
-    public static Message toolResult(String toolCallId, String text) {
-        return new Message("tool", Content.of(text), null, null, toolCallId, null, null, null);
-    }
-
     /** The text of this message, parts joined, or "" when it has none. */
     public String text() {
         return content == null ? "" : content.text();

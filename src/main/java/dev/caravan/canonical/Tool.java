@@ -5,10 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 /** A tool the model may call: OpenAI's {@code {"type":"function","function":{...}}}. */
 public record Tool(String type, Function function) {
 
-    public static Tool function(String name, String description, JsonNode parameters) {
-        return new Tool("function", new Function(name, description, parameters, null));
-    }
-
     /** {@code parameters} is a JSON Schema object. */
     public record Function(String name, String description, JsonNode parameters, Boolean strict) {
     }

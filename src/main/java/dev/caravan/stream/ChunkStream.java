@@ -82,13 +82,7 @@ public final class ChunkStream implements AutoCloseable {
     public boolean awaitFirst(long nanos) throws IOException {
         long deadline = System.nanoTime() + nanos;
         while (true) {
-            Object item;
-            try {
-                item = queue.poll(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for the provider", e);
-            }
+            Object item = poll(Math.max(0, deadline - System.nanoTime()));
             if (item == null) {
                 return false;
             }
@@ -131,12 +125,7 @@ public final class ChunkStream implements AutoCloseable {
         }
         Object item = early.poll();
         if (item == null) {
-            try {
-                item = queue.poll(wait.toNanos(), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for the provider", e);
-            }
+            item = poll(wait.toNanos());
         }
         if (item == null) {
             return SILENCE;
@@ -148,6 +137,16 @@ public final class ChunkStream implements AutoCloseable {
         }
         rethrow(item);
         return (ChatCompletionChunk) item;
+    }
+
+    /** The next queued item within {@code nanos}, or null. */
+    private Object poll(long nanos) throws IOException {
+        try {
+            return queue.poll(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the provider", e);
+        }
     }
 
     private void rethrow(Object item) throws IOException {
