@@ -51,6 +51,7 @@ public class GatewayKeys {
         if (!hashes.contains(KeyHash.sha256(key))) {
             throw new GatewayException(ErrorKind.AUTHENTICATION, "Invalid gateway key.");
         }
+        exchange.setProperty(Caller.PROPERTY, Caller.ENVIRONMENT);
     }
 
     static String presentedKey(String authorization, String apiKey) {

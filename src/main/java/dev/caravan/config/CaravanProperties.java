@@ -22,6 +22,7 @@ import java.util.Map;
  *                       also how a client that went away is noticed, and its provider call aborted
  * @param simulator      the built-in provider simulator that serves providers left without a key
  * @param providers      per-provider overrides of the environment, by provider name (mostly for tests)
+ * @param redis          where state shared by replicas lives; without it, in this instance's memory
  */
 @Validated
 @ConfigurationProperties("caravan")
@@ -30,7 +31,8 @@ public record CaravanProperties(
         @NotNull @DefaultValue("10MB") DataSize maxRequestSize,
         @NotNull @DefaultValue("5s") Duration streamHeartbeat,
         @Valid @NotNull @DefaultValue Simulator simulator,
-        Map<String, ProviderOverride> providers) {
+        Map<String, ProviderOverride> providers,
+        @Valid @NotNull @DefaultValue Redis redis) {
 
     public CaravanProperties {
         providers = providers == null ? Map.of() : Map.copyOf(providers);
@@ -41,6 +43,18 @@ public record CaravanProperties(
      * @param port    its port on 127.0.0.1; 0 picks a free one
      */
     public record Simulator(@DefaultValue("true") boolean enabled, @DefaultValue("0") int port) {
+    }
+
+    /**
+     * @param url       {@code redis://host:6379}; empty keeps budgets, reservations, rate limits and revocations in
+     *                  this instance's memory
+     * @param keyPrefix put before every Redis key, so several gateways (or test runs) can share one Redis
+     */
+    public record Redis(@DefaultValue("") String url, @DefaultValue("caravan:") String keyPrefix) {
+
+        public boolean configured() {
+            return url != null && !url.isBlank();
+        }
     }
 
     /**

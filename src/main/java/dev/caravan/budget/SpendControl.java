@@ -1,0 +1,24 @@
+package dev.caravan.budget;
+
+/**
+ * Budgets and rate limits, asked once per request before any provider is called and told once what it really
+ * cost. Refusals are {@link dev.caravan.error.GatewayException}s: 402 for a spent budget, 429 for a rate limit.
+ */
+public interface SpendControl {
+
+    /** Admits the request (reserving its worst case under hard budgets, taking from rate limits) or refuses it. */
+    Admission admit(SpendRequest request);
+
+    /** An admitted request: its rate-limit headers now, its real cost once it is over. */
+    interface Admission {
+
+        /** {@code x-ratelimit-*} headers for the response; empty when no limit applies. */
+        java.util.Map<String, String> headers();
+
+        /**
+         * The request is over: releases the reservation and books what it really cost (zero when nothing was
+         * served) and the tokens it really used. Called exactly once per admitted request; later calls do nothing.
+         */
+        void settle(java.math.BigDecimal actualCost, long actualTokens);
+    }
+}
