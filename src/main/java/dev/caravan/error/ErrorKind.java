@@ -14,12 +14,18 @@ public enum ErrorKind {
     METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed", false),
     PAYLOAD_TOO_LARGE(413, "invalid_request_error", "request_too_large", false),
     UNSUPPORTED_MEDIA_TYPE(415, "invalid_request_error", "unsupported_media_type", false),
+    /** A budget of the caller's key, project or end user refused the request (OpenAI's "out of credit" type). */
+    BUDGET_EXCEEDED(402, "insufficient_quota", "budget_exceeded", false),
     RATE_LIMITED(429, "rate_limit_exceeded", "rate_limit_exceeded", true),
+    /** The caller's own key or project rate limit: no other provider would help, so never retried. */
+    GATEWAY_RATE_LIMITED(429, "rate_limit_exceeded", "rate_limit_exceeded", false),
     INTERNAL(500, "internal_server_error", "internal_error", false),
     /** The provider rejected the gateway's own credential: an operator's problem, not the client's. */
     UPSTREAM_AUTHENTICATION(502, "api_error", "provider_authentication_failed", true),
     UPSTREAM_UNAVAILABLE(502, "api_error", "provider_unavailable", true),
     UPSTREAM_OVERLOADED(503, "api_error", "provider_overloaded", true),
+    /** Budgets could not be checked (Redis or the database unreachable): refused rather than risk overspending. */
+    BUDGET_UNAVAILABLE(503, "api_error", "budget_unavailable", false),
     /** Every provider that could serve was left out (open circuits, cool-downs) without being called. */
     NO_PROVIDER_AVAILABLE(503, "api_error", "no_provider_available", true),
     UPSTREAM_TIMEOUT(504, "api_error", "provider_timeout", true);

@@ -40,6 +40,7 @@ public class ErrorResponder {
         if (call != null && !call.records().isEmpty()) {
             message.setHeader("x-caravan-attempts", RoutingMetadata.header(call));
         }
+        error.headers().forEach(message::setHeader);
         if (error.retryAfterSeconds() != null) {
             message.setHeader("Retry-After", String.valueOf(error.retryAfterSeconds()));
         }

@@ -1,5 +1,7 @@
 package dev.caravan.error;
 
+import java.util.Map;
+
 /**
  * An error the client is meant to see. Its message is written to the client as it is, so it must never carry a
  * key, a stack trace or an internal address; {@link ErrorResponder} turns anything else into a generic 500.
@@ -52,6 +54,11 @@ public class GatewayException extends RuntimeException {
     /** The provider that caused the error, or null when the gateway itself refused the request. */
     public String provider() {
         return provider;
+    }
+
+    /** Headers the error response carries besides {@code Retry-After} (a rate limit's {@code x-ratelimit-*}). */
+    public Map<String, String> headers() {
+        return Map.of();
     }
 
     public Long retryAfterSeconds() {

@@ -1,0 +1,91 @@
+package dev.caravan.budget;
+
+import dev.caravan.error.ErrorKind;
+import dev.caravan.error.GatewayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.math.BigDecimal;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Budgets as a request meets them: which apply (BYOK requests skip those that do not count them), the admission
+ * under all of them at once, the settlement, and the alerts a settlement triggers.
+ */
+public final class Budgets {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Budgets.class);
+
+    private final BudgetBook book;
+    private final Ledger ledger;
+    private final BudgetAlerts alerts;
+    private final Clock clock;
+
+    public Budgets(BudgetBook book, Ledger ledger, BudgetAlerts alerts, Clock clock) {
+        this.book = book;
+        this.ledger = ledger;
+        this.alerts = alerts;
+        this.clock = clock;
+    }
+
+    /** Admits the request under its budgets, or throws the 402; null when no budget applies to it. */
+    public Reservation reserve(SpendRequest request) {
+        List<Budget> budgets = book.budgetsFor(request.caller(), request.user());
+        if (budgets.isEmpty()) {
+            return null;
+        }
+        Instant now = clock.instant();
+        List<BudgetLine> lines = new ArrayList<>(budgets.size());
+        for (Budget budget : budgets) {
+            if (!request.byok() || budget.includeByok()) {
+                lines.add(BudgetLine.of(budget, now));
+            }
+        }
+        if (lines.isEmpty()) {
+            return null;
+        }
+        Reservation reservation = new Reservation(UUID.randomUUID().toString(), List.copyOf(lines),
+                Money.nanos(request.worstCaseCost()));
+        Ledger.Refusal refusal;
+        try {
+            refusal = ledger.reserve(reservation.id(), reservation.lines(), reservation.worstCaseNanos());
+        } catch (RuntimeException e) {
+            LOG.warn("budgets could not be checked, request refused: {}", e.toString());
+            throw new GatewayException(ErrorKind.BUDGET_UNAVAILABLE, "Budgets cannot be checked right now, so the "
+                    + "request was not sent to any provider. Retry in a moment.");
+        }
+        if (refusal != null) {
+            throw BudgetExceeded.of(refusal, reservation.worstCaseNanos());
+        }
+        return reservation;
+    }
+
+    /** Books the request's real cost and sends the alerts it triggers. Never throws: the request is over. */
+    public void settle(Reservation reservation, BigDecimal actualCost) {
+        try {
+            ledger.settle(reservation.id(), reservation.lines(), reservation.worstCaseNanos(),
+                    Money.nanos(actualCost)).forEach(alerts::send);
+        } catch (RuntimeException e) {
+            // the reservation lapses at its lease (Redis) and the cost is in the usage records, which seed the
+            // ledger when an account goes missing; the client already has its answer
+            LOG.warn("a request's cost could not be booked against its budgets: {}", e.toString());
+        }
+    }
+
+    /** The current period's spend and limit of one budget, for {@code GET /v1/credits}. */
+    public Standing standing(Budget budget) {
+        BudgetLine line = BudgetLine.of(budget, clock.instant());
+        return new Standing(line, ledger.spent(line));
+    }
+
+    /** An admitted request's hold on its budgets. */
+    public record Reservation(String id, List<BudgetLine> lines, long worstCaseNanos) {
+    }
+
+    public record Standing(BudgetLine line, long spentNanos) {
+    }
+}

@@ -1,0 +1,71 @@
+package dev.caravan.budget;
+
+import dev.caravan.ratelimit.RateLimiter;
+
+import java.math.BigDecimal;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The gateway's {@link SpendControl}: rate limits first (a 429 costs nothing to decide and reserves nothing), then
+ * budgets. A request with neither gets a shared admission that does nothing, so it never touches a ledger.
+ */
+public final class SpendEnforcer implements SpendControl {
+
+    private static final Admission UNLIMITED = new Admission() {
+        @Override
+        public Map<String, String> headers() {
+            return Map.of();
+        }
+
+        @Override
+        public void settle(BigDecimal actualCost, long actualTokens) {
+        }
+    };
+
+    private final RateLimiter rateLimiter;
+    private final Budgets budgets;
+
+    public SpendEnforcer(RateLimiter rateLimiter, Budgets budgets) {
+        this.rateLimiter = rateLimiter;
+        this.budgets = budgets;
+    }
+
+    @Override
+    public Admission admit(SpendRequest request) {
+        RateLimiter.Admission rate = rateLimiter.admit(request.caller());
+        Budgets.Reservation reservation = budgets.reserve(request);
+        return rate == null && reservation == null ? UNLIMITED : new Admitted(rate, reservation);
+    }
+
+    private final class Admitted implements Admission {
+
+        private final RateLimiter.Admission rate;
+        private final Budgets.Reservation reservation;
+        // the flow promises one settle per request; a second one must not release a reservation twice
+        private final AtomicBoolean settled = new AtomicBoolean();
+
+        Admitted(RateLimiter.Admission rate, Budgets.Reservation reservation) {
+            this.rate = rate;
+            this.reservation = reservation;
+        }
+
+        @Override
+        public Map<String, String> headers() {
+            return rate == null ? Map.of() : rate.headers();
+        }
+
+        @Override
+        public void settle(BigDecimal actualCost, long actualTokens) {
+            if (!settled.compareAndSet(false, true)) {
+                return;
+            }
+            if (reservation != null) {
+                budgets.settle(reservation, actualCost);
+            }
+            if (rate != null) {
+                rate.settle(actualTokens);
+            }
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package dev.caravan.config;
+
+import dev.caravan.budget.BudgetAlerts;
+import dev.caravan.budget.BudgetBook;
+import dev.caravan.budget.Budgets;
+import dev.caravan.budget.Ledger;
+import dev.caravan.budget.MemoryLedger;
+import dev.caravan.budget.RecordedSpend;
+import dev.caravan.budget.RedisLedger;
+import dev.caravan.budget.SpendControl;
+import dev.caravan.budget.SpendEnforcer;
+import dev.caravan.ratelimit.BucketStore;
+import dev.caravan.ratelimit.LocalBuckets;
+import dev.caravan.ratelimit.RateLimiter;
+import dev.caravan.ratelimit.RedisBuckets;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.jdbc.core.JdbcTemplate;
+
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+
+/**
+ * Budgets and rate limits: in Redis when {@code caravan.redis.url} is set (see {@link RedisConfiguration}), so every
+ * replica enforces the same ones, else in this instance's memory.
+ */
+@Configuration(proxyBeanMethods = false)
+public class SpendConfiguration {
+
+    private static final Clock CLOCK = Clock.systemUTC();
+
+    @Bean
+    public RecordedSpend recordedSpend(JdbcTemplate jdbc) {
+        return new RecordedSpend(jdbc);
+    }
+
+    @Bean
+    public Ledger budgetLedger(CaravanProperties properties, BudgetProperties budgets, RecordedSpend history,
+                               ObjectProvider<StatefulRedisConnection<String, String>> redis) {
+        StatefulRedisConnection<String, String> connection = redis.getIfAvailable();
+        return connection == null ? new MemoryLedger(history, CLOCK)
+                : new RedisLedger(connection, properties.redis().keyPrefix(), history, CLOCK,
+                budgets.reservationLease());
+    }
+
+    @Bean
+    public BucketStore rateLimitBuckets(CaravanProperties properties, BudgetProperties budgets,
+                                        ObjectProvider<RedisClient> redis) {
+        RedisClient client = redis.getIfAvailable();
+        return client == null ? new LocalBuckets(budgets.localBuckets(), BucketStore.timeMeter(CLOCK))
+                : new RedisBuckets(client, properties.redis().keyPrefix(), BucketStore.timeMeter(CLOCK));
+    }
+
+    @Bean
+    public BudgetAlerts budgetAlerts(BudgetProperties budgets) {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
+        BudgetProperties.Alerts alerts = budgets.alerts();
+        return new BudgetAlerts(http, CLOCK, alerts.attempts(), alerts.timeout(), alerts.backoff());
+    }
+
+    @Bean
+    public Budgets budgets(BudgetBook book, Ledger ledger, BudgetAlerts alerts) {
+        return new Budgets(book, ledger, alerts, CLOCK);
+    }
+
+    @Bean
+    public SpendControl spendControl(BucketStore buckets, Budgets budgets) {
+        return new SpendEnforcer(new RateLimiter(buckets), budgets);
+    }
+}

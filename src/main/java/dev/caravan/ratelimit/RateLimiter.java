@@ -1,0 +1,149 @@
+package dev.caravan.ratelimit;
+
+import dev.caravan.auth.Caller;
+import io.github.bucket4j.Bucket;
+import io.github.bucket4j.ConsumptionProbe;
+import io.github.bucket4j.EstimationProbe;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Requests per minute and tokens per minute, per key and per project (one bucket per project, shared by its keys).
+ * A request takes one request token at admission. Its token count is known only at the end, so admission only
+ * checks that the token bucket is not empty, and the settlement takes the real count, into debt if need be: the
+ * requests after a large one wait until the debt is refilled.
+ */
+public final class RateLimiter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RateLimiter.class);
+    private static final long MINUTE_NANOS = 60_000_000_000L;
+
+    private final BucketStore buckets;
+
+    public RateLimiter(BucketStore buckets) {
+        this.buckets = buckets;
+    }
+
+    /** Admits the request or throws the 429; null when neither the key nor its project has a limit. */
+    public Admission admit(Caller caller) {
+        if (!caller.keyLimit().limited() && !caller.projectLimit().limited()) {
+            return null;
+        }
+        List<Subject> subjects = subjects(caller);
+        try {
+            return admit(subjects);
+        } catch (RateLimitExceeded e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // a limiter that cannot reach Redis must not take the gateway down with it: rate limits protect
+            // capacity, not money (budgets refuse instead when they cannot be checked)
+            LOG.warn("rate limits could not be checked, request let through: {}", e.toString());
+            return null;
+        }
+    }
+
+    private Admission admit(List<Subject> subjects) {
+        RateLimitHeaders.Window tokens = null;
+        List<Bucket> tokenBuckets = new ArrayList<>(2);
+        for (Subject subject : subjects) {
+            Long perMinute = subject.limit().tokensPerMinute();
+            if (perMinute != null) {
+                Bucket bucket = buckets.bucket(subject.bucket("tokens", perMinute), perMinute);
+                EstimationProbe probe = bucket.estimateAbilityToConsume(1);
+                RateLimitHeaders.Window window = new RateLimitHeaders.Window(perMinute, probe.getRemainingTokens(),
+                        toFull(perMinute, probe.getRemainingTokens()));
+                if (!probe.canBeConsumed()) {
+                    throw refusal(subject, perMinute + " tokens per minute, used up by earlier requests",
+                            probe.getNanosToWaitForRefill(), RateLimitHeaders.of(null, window));
+                }
+                tokens = RateLimitHeaders.Window.tighter(tokens, window);
+                tokenBuckets.add(bucket);
+            }
+        }
+        RateLimitHeaders.Window requests = null;
+        List<Bucket> taken = new ArrayList<>(2);
+        for (Subject subject : subjects) {
+            Long perMinute = subject.limit().requestsPerMinute();
+            if (perMinute != null) {
+                Bucket bucket = buckets.bucket(subject.bucket("requests", perMinute), perMinute);
+                ConsumptionProbe probe = bucket.tryConsumeAndReturnRemaining(1);
+                RateLimitHeaders.Window window = new RateLimitHeaders.Window(perMinute, probe.getRemainingTokens(),
+                        probe.getNanosToWaitForReset());
+                if (!probe.isConsumed()) {
+                    // the key's bucket gave a token the project's then refused: a refused request costs nothing
+                    taken.forEach(b -> b.addTokens(1));
+                    throw refusal(subject, perMinute + " requests per minute", probe.getNanosToWaitForRefill(),
+                            RateLimitHeaders.of(window, tokens));
+                }
+                requests = RateLimitHeaders.Window.tighter(requests, window);
+                taken.add(bucket);
+            }
+        }
+        return new Admission(RateLimitHeaders.of(requests, tokens), List.copyOf(tokenBuckets));
+    }
+
+    private static List<Subject> subjects(Caller caller) {
+        List<Subject> subjects = new ArrayList<>(2);
+        if (caller.keyLimit().limited()) {
+            subjects.add(new Subject("key", caller.keyId(), caller.keyLimit()));
+        }
+        if (caller.projectId() != null && caller.projectLimit().limited()) {
+            subjects.add(new Subject("project", caller.projectId(), caller.projectLimit()));
+        }
+        return subjects;
+    }
+
+    /** How long a bucket with {@code remaining} (negative in debt) takes to be full again. */
+    static long toFull(long perMinute, long remaining) {
+        // in doubles: a bucket deep in debt times a minute in nanoseconds overflows a long
+        return (long) Math.min(Long.MAX_VALUE, Math.max(0, (double) (perMinute - remaining) * MINUTE_NANOS / perMinute));
+    }
+
+    private static RateLimitExceeded refusal(Subject subject, String limit, long nanosToWait,
+                                             Map<String, String> headers) {
+        long seconds = Math.max(1, Math.ceilDiv(nanosToWait, 1_000_000_000L));
+        String whose = subject.scope().equals("key") ? "this key" : "this key's project";
+        return new RateLimitExceeded("Rate limit reached for " + whose + ": " + limit + ". Retry in " + seconds
+                + " s.", seconds, headers);
+    }
+
+    private record Subject(String scope, String id, RateLimit limit) {
+
+        String bucket(String kind, long perMinute) {
+            return scope + ":" + id + ":" + kind + ":" + perMinute;
+        }
+    }
+
+    /** An admitted request's headers, and its token buckets to charge when its real count is known. */
+    public static final class Admission {
+
+        private final Map<String, String> headers;
+        private final List<Bucket> tokenBuckets;
+
+        Admission(Map<String, String> headers, List<Bucket> tokenBuckets) {
+            this.headers = Map.copyOf(headers);
+            this.tokenBuckets = tokenBuckets;
+        }
+
+        public Map<String, String> headers() {
+            return headers;
+        }
+
+        public void settle(long actualTokens) {
+            if (actualTokens <= 0) {
+                return;
+            }
+            for (Bucket bucket : tokenBuckets) {
+                try {
+                    bucket.consumeIgnoringRateLimits(actualTokens);
+                } catch (RuntimeException e) {
+                    LOG.warn("a request's tokens could not be charged to its rate limit: {}", e.toString());
+                }
+            }
+        }
+    }
+}
