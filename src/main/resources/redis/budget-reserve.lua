@@ -2,7 +2,7 @@
 -- KEYS: per budget line, its account (a hash: spent, reserved, alert:<pct>) then its leases (a sorted set of
 --       "<request id>:<nano-USD>" scored by the lease deadline), i.e. KEYS[2i-1], KEYS[2i]
 -- ARGV: request id, now (ms), lease deadline (ms), worst case (nano-USD),
---       then per line: limit (nano-USD), hard (1|0), seed (nano-USD, -1 = unknown), expire at (ms, 0 = never)
+--       then per line: limit (nano-USD), hard (1|0), seed (nano-USD, -1 = unknown), time to live (ms, 0 = forever)
 -- Returns {1} admitted; {0, line, spent, reserved} refused; {-1, line, ...} accounts missing, call again with seeds.
 local now = tonumber(ARGV[2])
 local worst = tonumber(ARGV[4])
@@ -13,10 +13,10 @@ local function arg(i, n)
 end
 
 local function keep(i)
-  local expire_at = tonumber(arg(i, 4))
-  if expire_at > 0 then
-    redis.call('PEXPIREAT', KEYS[2 * i - 1], expire_at)
-    redis.call('PEXPIREAT', KEYS[2 * i], expire_at)
+  local ttl = tonumber(arg(i, 4))
+  if ttl > 0 then
+    redis.call('PEXPIRE', KEYS[2 * i - 1], ttl)
+    redis.call('PEXPIRE', KEYS[2 * i], ttl)
   end
 end
 

@@ -2,7 +2,7 @@
 -- adds its real cost, and claims the alert thresholds the cost crossed (each once per budget and period).
 -- KEYS: per budget line, its account then its leases, as in budget-reserve.lua
 -- ARGV: request id, reserved (nano-USD), actual cost (nano-USD),
---       then per line: limit (nano-USD), hard (1|0), expire at (ms, 0 = never), alert thresholds ("50,80,100" or "")
+--       then per line: limit (nano-USD), hard (1|0), time to live (ms, 0 = forever), alert thresholds ("50,80,100" or "")
 -- Returns {line, threshold, spent, line, threshold, spent, ...} for the thresholds claimed.
 local reserved = tonumber(ARGV[2])
 local actual = tonumber(ARGV[3])
@@ -33,9 +33,9 @@ for i = 1, #KEYS / 2 do
         end
       end
     end
-    local expire_at = tonumber(arg(i, 3))
-    if expire_at > 0 then
-      redis.call('PEXPIREAT', account, expire_at)
+    local ttl = tonumber(arg(i, 3))
+    if ttl > 0 then
+      redis.call('PEXPIRE', account, ttl)
     end
   end
 end

@@ -68,7 +68,7 @@ public final class RedisLedger implements Ledger {
                 args.add(Long.toString(line.limitNanos()));
                 args.add(line.hard() ? "1" : "0");
                 args.add(Long.toString(seeds[i]));
-                args.add(Long.toString(expireAt(line)));
+                args.add(Long.toString(timeToLive(line, now)));
             }
             List<Long> result = RESERVE.run(redis, keys(lines), args);
             long outcome = result.get(0);
@@ -90,6 +90,7 @@ public final class RedisLedger implements Ledger {
 
     @Override
     public List<Crossing> settle(String requestId, List<BudgetLine> lines, long reservedNanos, long actualNanos) {
+        long now = clock.millis();
         List<String> args = new ArrayList<>(3 + 4 * lines.size());
         args.add(requestId);
         args.add(Long.toString(reservedNanos));
@@ -97,7 +98,7 @@ public final class RedisLedger implements Ledger {
         for (BudgetLine line : lines) {
             args.add(Long.toString(line.limitNanos()));
             args.add(line.hard() ? "1" : "0");
-            args.add(Long.toString(expireAt(line)));
+            args.add(Long.toString(timeToLive(line, now)));
             args.add(line.budget().alertThresholds().stream().map(String::valueOf)
                     .collect(Collectors.joining(",")));
         }
@@ -129,10 +130,13 @@ public final class RedisLedger implements Ledger {
         return keys;
     }
 
-    /** Epoch ms at which a line's keys may go: an hour after its period ends; 0 (never) without a period. */
-    private static long expireAt(BudgetLine line) {
+    /**
+     * Milliseconds until a line's keys may go, an hour after its period ends; 0 (forever) without a period. Relative
+     * to this instance's clock rather than an absolute time for Redis's, so the two clocks need not agree.
+     */
+    private static long timeToLive(BudgetLine line, long now) {
         Instant end = line.periodEnd();
-        return end == null ? 0 : end.plus(MemoryLedger.GRACE).toEpochMilli();
+        return end == null ? 0 : Math.max(1, end.plus(MemoryLedger.GRACE).toEpochMilli() - now);
     }
 
     /** A Lua script, called by its SHA and sent whole only when Redis does not have it (first call, restart). */

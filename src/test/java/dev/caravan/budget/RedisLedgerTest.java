@@ -1,0 +1,90 @@
+package dev.caravan.budget;
+
+import dev.caravan.testing.TestRedis;
+import io.lettuce.core.api.StatefulRedisConnection;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import static dev.caravan.budget.Spend.nanos;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Redis ledger against the ledger contract, on the Redis of this machine, each ledger with a connection of its
+ * own (as separate instances have); plus what only Redis needs: lapsing leases, and accounts Redis lost.
+ */
+class RedisLedgerTest extends LedgerContract {
+
+    private static final Duration LEASE = Duration.ofMinutes(10);
+
+    private final TestRedis redis = new TestRedis();
+    private final List<StatefulRedisConnection<String, String>> connections = new ArrayList<>();
+
+    @Override
+    protected Ledger ledger(SpendHistory history) {
+        StatefulRedisConnection<String, String> connection = redis.connect();
+        connections.add(connection);
+        return new RedisLedger(connection, redis.prefix(), history, clock, LEASE);
+    }
+
+    @AfterEach
+    void closeRedis() {
+        connections.forEach(StatefulRedisConnection::close);
+        redis.close();
+    }
+
+    @Test
+    void a_reservation_never_settled_lapses_at_its_lease_and_is_never_released_twice() {
+        Budget budget = Spend.hard("bud_k", Budget.Scope.KEY, "1.00");
+        Ledger dead = ledger(SpendHistory.NONE);
+        Ledger alive = ledger(SpendHistory.NONE);
+        List<BudgetLine> lines = List.of(BudgetLine.of(budget, clock.instant()));
+
+        assertThat(dead.reserve("lost", lines, nanos("0.80"))).isNull();
+        assertThat(alive.reserve("r1", lines, nanos("0.80"))).isNotNull();
+
+        clock.advance(LEASE.plusSeconds(1));
+        assertThat(alive.reserve("r2", lines, nanos("0.80"))).isNull();
+        // the lost request settles after all: its lapsed reservation must not be taken off r2's
+        dead.settle("lost", lines, nanos("0.80"), 0);
+        Ledger.Refusal refusal = alive.reserve("r3", lines, nanos("0.30"));
+        assertThat(refusal).isNotNull();
+        assertThat(refusal.reservedNanos()).isEqualTo(nanos("0.80"));
+    }
+
+    @Test
+    void an_account_redis_lost_is_seeded_again_from_the_usage_records() {
+        Budget budget = Spend.hard("bud_k", Budget.Scope.KEY, "1.00");
+        Ledger ledger = ledger(line -> nanos("0.70"));
+        List<BudgetLine> lines = List.of(BudgetLine.of(budget, clock.instant()));
+        assertThat(ledger.reserve("r1", lines, nanos("0.10"))).isNull();
+        ledger.settle("r1", lines, nanos("0.10"), nanos("0.10"));
+        assertThat(ledger.spent(lines.getFirst())).isEqualTo(nanos("0.80"));
+
+        try (StatefulRedisConnection<String, String> connection = redis.connect()) {
+            connection.sync().del(redis.prefix() + "budget:" + lines.getFirst().account());
+        }
+        // a settle into a lost account does not recreate it with that cost alone
+        ledger.settle("r1", lines, 0, nanos("0.05"));
+        Ledger.Refusal refusal = ledger.reserve("r2", lines, nanos("0.40"));
+        assertThat(refusal.spentNanos()).isEqualTo(nanos("0.70"));
+    }
+
+    @Test
+    void a_period_s_keys_expire_an_hour_after_it_ends() {
+        Budget budget = Spend.hard("bud_k", Budget.Scope.KEY, "1.00");
+        Ledger ledger = ledger(SpendHistory.NONE);
+        List<BudgetLine> lines = List.of(BudgetLine.of(budget, clock.instant()));
+        ledger.reserve("r1", lines, nanos("0.10"));
+        try (StatefulRedisConnection<String, String> connection = redis.connect()) {
+            String account = redis.prefix() + "budget:" + lines.getFirst().account();
+            // noon to 01:00 the next day: 13 hours, less the moments the test took since
+            long thirteenHours = Duration.ofHours(13).toMillis();
+            assertThat(connection.sync().pttl(account)).isBetween(thirteenHours - 10_000, thirteenHours);
+            assertThat(connection.sync().pttl(account + ":leases")).isBetween(thirteenHours - 10_000, thirteenHours);
+        }
+    }
+}
