@@ -8,6 +8,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 
@@ -54,8 +55,11 @@ public final class RateLimiter {
             if (perMinute != null) {
                 Bucket bucket = buckets.bucket(subject.bucket("tokens", perMinute), perMinute);
                 EstimationProbe probe = bucket.estimateAbilityToConsume(1);
+                // a refused estimate reports 0 left, not the debt: its wait for one token tells how deep it is
+                long toFull = probe.canBeConsumed() ? toFull(perMinute, probe.getRemainingTokens())
+                        : probe.getNanosToWaitForRefill() + toFull(perMinute, 1);
                 RateLimitHeaders.Window window = new RateLimitHeaders.Window(perMinute, probe.getRemainingTokens(),
-                        toFull(perMinute, probe.getRemainingTokens()));
+                        toFull);
                 if (!probe.canBeConsumed()) {
                     throw refusal(subject, perMinute + " tokens per minute, used up by earlier requests",
                             probe.getNanosToWaitForRefill(), RateLimitHeaders.of(null, window));
@@ -125,7 +129,7 @@ public final class RateLimiter {
         private final List<Bucket> tokenBuckets;
 
         Admission(Map<String, String> headers, List<Bucket> tokenBuckets) {
-            this.headers = Map.copyOf(headers);
+            this.headers = Collections.unmodifiableMap(headers);
             this.tokenBuckets = tokenBuckets;
         }
 
