@@ -108,7 +108,8 @@ public class BudgetsAdmin {
             case USER -> true;
         };
         if (!exists) {
-            throw GatewayException.invalid("No " + lower(scope) + " with id '" + subject + "'.", "subject");
+            throw GatewayException.invalid("'subject': no " + lower(scope) + " has the id '" + subject + "'.",
+                    "subject");
         }
     }
 

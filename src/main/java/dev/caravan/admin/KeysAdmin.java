@@ -29,7 +29,8 @@ public class KeysAdmin {
         String projectId = request.text("projectId", false);
         RateLimit limit = request.rateLimit("rateLimit");
         if (projectId != null && store.project(projectId).isEmpty()) {
-            throw GatewayException.invalid("No project with id '" + projectId + "'.", "projectId");
+            throw GatewayException.invalid("'projectId': no project has the id '" + projectId + "'.",
+                    "projectId");
         }
         IssuedKey issued = store.issueKey(name, projectId, limit == null ? RateLimit.NONE : limit);
         AdminResponse.write(exchange, 201, KeyView.of(issued.key(), issued.secret()));
