@@ -1,6 +1,5 @@
 package dev.caravan.budget;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.caravan.auth.Caller;
 import dev.caravan.controlplane.Change;
 import dev.caravan.controlplane.ChangeFeed;
@@ -25,7 +24,7 @@ public class StoredBudgets implements BudgetBook {
     private final FreshCache<Subject, Optional<Budget>> budgets;
 
     public StoredBudgets(BudgetStore store, ChangeFeed changes, ControlPlaneProperties properties) {
-        this.budgets = new FreshCache<>(properties, s -> store.find(s.scope(), s.subject()), Ticker.systemTicker());
+        this.budgets = new FreshCache<>(properties, s -> store.find(s.scope(), s.subject()));
         changes.subscribe(change -> {
             if (change.kind() == Change.Kind.BUDGETS) {
                 budgets.invalidateAll();

@@ -14,7 +14,8 @@ import java.time.Duration;
  * @param maxStaleness the oldest a cached key, project or budget may be. A change made through the admin API reaches
  *                     every replica at once over Redis; this bounds how long a lost message (or a replica without
  *                     Redis sharing the database) can keep serving an old answer, such as a revoked key. Each cached
- *                     entry in use is re-read from the database in the background about twice per period
+ *                     entry in use is re-read from the database in the background at most 4/3 times per period
+ *                     (one indexed query each): raise it to cut that load when Redis carries the changes
  * @param cacheSize    how many keys (presented ones, known or not) and budget subjects each cache holds; a flood of
  *                     unknown keys cannot grow it past this
  */

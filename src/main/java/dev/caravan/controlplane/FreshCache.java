@@ -13,9 +13,10 @@ import java.util.function.Predicate;
 /**
  * A bounded read-through cache of database rows on the request path whose entries are never older than
  * {@code maxStaleness}, whatever happens to the change feed. An entry in use is re-read in the background once it is
- * half that age, so requests do not wait on the database; one not used for a whole period is dropped and read again
- * by the next request. Loads of one key are coalesced: a burst of requests makes one query.
- * Caffeine's admission policy (TinyLFU) keeps a flood of one-off keys from evicting the ones in steady use.
+ * three quarters of that age, so requests do not wait on the database (unless it takes longer than the last quarter
+ * to answer), at most 4/3 queries per entry in use per period; one not used for a whole period has expired and is
+ * read again, synchronously, by the next request. Loads of one key are coalesced: a burst of requests makes one
+ * query. Caffeine's admission policy (TinyLFU) keeps a flood of one-off keys from evicting the ones in steady use.
  */
 public final class FreshCache<K, V> {
 
@@ -24,13 +25,18 @@ public final class FreshCache<K, V> {
 
     private final LoadingCache<K, V> cache;
 
-    public FreshCache(ControlPlaneProperties properties, Function<K, V> loader, Ticker ticker) {
+    public FreshCache(ControlPlaneProperties properties, Function<K, V> loader) {
+        this(properties, loader, Ticker.systemTicker(), LOADERS);
+    }
+
+    /** With the clock and the background executor under a test's control. */
+    public FreshCache(ControlPlaneProperties properties, Function<K, V> loader, Ticker ticker, Executor background) {
         Duration staleness = properties.maxStaleness();
         this.cache = Caffeine.newBuilder()
                 .maximumSize(properties.cacheSize())
                 .expireAfterWrite(staleness)
-                .refreshAfterWrite(staleness.dividedBy(2))
-                .executor(LOADERS)
+                .refreshAfterWrite(staleness.multipliedBy(3).dividedBy(4))
+                .executor(background)
                 .ticker(ticker)
                 .build(loader::apply);
     }

@@ -1,6 +1,5 @@
 package dev.caravan.keys;
 
-import com.github.benmanes.caffeine.cache.Ticker;
 import dev.caravan.auth.Caller;
 import dev.caravan.controlplane.Change;
 import dev.caravan.controlplane.ChangeFeed;
@@ -10,11 +9,10 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * The request path's view of issued keys: key hash to {@link Caller}, cached. Unknown hashes are cached too (in the
- * same bounded cache), so a client hammering with a wrong key costs one query per half staleness period, not one
+ * same bounded cache), so a client hammering with a wrong key costs about one query per staleness period, not one
  * per request. Entries are forgotten when the {@link ChangeFeed} says their key or project changed, and are never
  * older than {@code caravan.control-plane.max-staleness} in any case. Only hashes are held, never a key.
  */
@@ -25,12 +23,12 @@ public class KeyLookup {
 
     @Autowired
     public KeyLookup(KeyStore store, ChangeFeed changes, ControlPlaneProperties properties) {
-        this(store::callerByHash, properties, Ticker.systemTicker());
+        this(new FreshCache<>(properties, store::callerByHash));
         changes.subscribe(this::forget);
     }
 
-    KeyLookup(Function<String, Optional<Caller>> load, ControlPlaneProperties properties, Ticker ticker) {
-        this.callers = new FreshCache<>(properties, load, ticker);
+    KeyLookup(FreshCache<String, Optional<Caller>> callers) {
+        this.callers = callers;
     }
 
     /** Who the key with this SHA-256 hash stands for; empty when no active key has it. */
