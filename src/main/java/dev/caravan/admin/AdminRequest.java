@@ -7,11 +7,11 @@ import dev.caravan.canonical.Json;
 import dev.caravan.error.GatewayException;
 import dev.caravan.ratelimit.RateLimit;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -211,7 +211,7 @@ final class AdminRequest {
                     || !Set.of("http", "https").contains(uri.getScheme().toLowerCase(Locale.ROOT))) {
                 throw GatewayException.invalid(problem, field);
             }
-        } catch (java.net.URISyntaxException e) {
+        } catch (URISyntaxException e) {
             throw GatewayException.invalid(problem, field);
         }
         return node.asText();
