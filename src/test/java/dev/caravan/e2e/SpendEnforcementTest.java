@@ -7,6 +7,7 @@ import dev.caravan.auth.GatewayKeys;
 import dev.caravan.budget.Budget;
 import dev.caravan.budget.BudgetBook;
 import dev.caravan.canonical.Json;
+import dev.caravan.keys.KeyLookup;
 import dev.caravan.ratelimit.RateLimit;
 import dev.caravan.simulator.ProviderSimulator;
 import dev.caravan.testing.TestRedis;
@@ -224,8 +225,8 @@ class SpendEnforcementTest {
         }
 
         @Bean
-        GatewayKeys gatewayKeys() {
-            return new GatewayKeys(GATEWAY_KEY, List.of()) {
+        GatewayKeys gatewayKeys(KeyLookup issued) {
+            return new GatewayKeys(GATEWAY_KEY, List.of(), issued) {
                 @Override
                 public void authenticate(Exchange exchange) {
                     String who = exchange.getMessage().getHeader("x-test-caller", String.class);
