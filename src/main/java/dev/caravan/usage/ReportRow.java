@@ -2,6 +2,7 @@ package dev.caravan.usage;
 
 import com.fasterxml.jackson.annotation.JsonAnyGetter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 
@@ -30,6 +31,7 @@ public record ReportRow(
 
     /** The group's field; null (a request with no user, no tag, ...) is written as null, not left out. */
     @JsonAnyGetter
+    @JsonInclude(value = JsonInclude.Include.ALWAYS, content = JsonInclude.Include.ALWAYS)
     public Map<String, Object> groupField() {
         Map<String, Object> field = new HashMap<>();
         field.put(groupBy.field(), group);
