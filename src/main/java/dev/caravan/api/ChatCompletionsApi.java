@@ -17,7 +17,8 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
-import dev.caravan.usage.Cost;
+import dev.caravan.usage.Metering;
+import dev.caravan.usage.RequestMeter;
 
 import java.io.Reader;
 import java.math.BigDecimal;
@@ -38,17 +39,22 @@ public class ChatCompletionsApi {
 
     private final ModelCatalog catalog;
     private final RouteReloader routes;
+    private final Metering metering;
     private final long maxRequestBytes;
     private final Duration heartbeat;
 
-    public ChatCompletionsApi(ModelCatalog catalog, RouteReloader routes, CaravanProperties properties) {
+    public ChatCompletionsApi(ModelCatalog catalog, RouteReloader routes, Metering metering,
+                              CaravanProperties properties) {
         this.catalog = catalog;
         this.routes = routes;
+        this.metering = metering;
         this.maxRequestBytes = properties.maxRequestSize().toBytes();
         this.heartbeat = properties.streamHeartbeat();
     }
 
     public void accept(Exchange exchange) {
+        // from here on the request is accounted for, whether it is answered, refused or fails
+        RequestMeter meter = metering.open(exchange);
         Message in = exchange.getMessage();
         String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
@@ -65,6 +71,7 @@ public class ChatCompletionsApi {
         RoutingOptions options = RoutingOptions.from(request.extra().remove(RoutingOptions.BODY_FIELD),
                 in.getHeader(RoutingOptions.HEADER, String.class));
         GatewayCall call = new GatewayCall(request, options);
+        meter.attach(call);
         String tier = call.tier();
         if (tier != null && !TIER_NAME.matcher(tier).matches()) {
             // the name becomes part of an endpoint (direct:tier-<name>): nothing but a plain name may get there
@@ -82,31 +89,41 @@ public class ChatCompletionsApi {
 
     public void respond(Exchange exchange) {
         GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
+        RequestMeter meter = exchange.getProperty(RequestMeter.PROPERTY, RequestMeter.class);
         Message out = exchange.getMessage();
         Object answer = out.getBody();
         out.removeHeaders("*");
+        out.setHeader("x-caravan-generation-id", meter.generationId());
         out.setHeader("x-caravan-provider", call.provider());
         out.setHeader("x-caravan-model", call.servingModel());
         out.setHeader("x-caravan-attempts", RoutingMetadata.header(call));
+        meter.rateLimitHeaders().forEach(out::setHeader);
         if (answer instanceof ChunkStream stream) {
             out.setHeader(Exchange.CONTENT_TYPE, "text/event-stream");
             out.setHeader("Cache-Control", "no-cache");
             // proxies in front of the gateway must not buffer the stream either
             out.setHeader("X-Accel-Buffering", "no");
-            out.setBody(new OpenAiSseBody(stream, call, heartbeat));
+            out.setBody(new OpenAiSseBody(stream, call, meter, heartbeat));
         } else if (answer instanceof ChatCompletion completion) {
             out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-            BigDecimal cost = Cost.of(call.current().model().pricing(), completion.usage());
+            BigDecimal cost = meter.succeeded(completion.usage(), finishReason(completion));
             if (cost != null) {
                 out.setHeader("x-caravan-cost", cost.toPlainString());
+            }
+            if (cost != null && completion.usage() != null) {
                 completion = completion.withUsage(completion.usage().withCost(cost));
             }
-            out.setBody(Json.write(completion.withModel(call.servingModel())
+            out.setBody(Json.write(completion.renamed(meter.generationId(), call.servingModel())
                     .withWarnings(merge(completion.warnings(), call.warnings()))
                     .withExtra(RoutingMetadata.FIELD, RoutingMetadata.of(call))));
         } else {
             throw new IllegalStateException("provider route returned " + answer);
         }
+    }
+
+    private static String finishReason(ChatCompletion completion) {
+        return completion.choices() == null || completion.choices().isEmpty() ? null
+                : completion.choices().get(0).finishReason();
     }
 
     static List<Warning> merge(List<Warning> fromProvider, List<Warning> fromGateway) {

@@ -2,6 +2,9 @@ package dev.caravan.api;
 
 import dev.caravan.canonical.ChatCompletionChunk;
 import dev.caravan.canonical.Json;
+import dev.caravan.canonical.Message;
+import dev.caravan.canonical.ToolCall;
+import dev.caravan.canonical.Usage;
 import dev.caravan.error.ErrorBody;
 import dev.caravan.error.ErrorResponder;
 import dev.caravan.error.GatewayException;
@@ -9,6 +12,7 @@ import dev.caravan.routing.GatewayCall;
 import dev.caravan.routing.RoutingMetadata;
 import dev.caravan.stream.ChunkStream;
 import dev.caravan.usage.Cost;
+import dev.caravan.usage.RequestMeter;
 
 import java.io.ByteArrayOutputStream;
 import java.io.EOFException;
@@ -36,6 +40,7 @@ final class OpenAiSseBody extends InputStream {
 
     private final ChunkStream source;
     private final GatewayCall call;
+    private final RequestMeter meter;
     private final boolean includeUsage;
     private final Duration heartbeat;
     private byte[] current = new byte[0];
@@ -43,10 +48,13 @@ final class OpenAiSseBody extends InputStream {
     private boolean first = true;
     private boolean finished;
     private boolean sawFinish;
+    private String finishReason;
+    private Usage usage;
 
-    OpenAiSseBody(ChunkStream source, GatewayCall call, Duration heartbeat) {
+    OpenAiSseBody(ChunkStream source, GatewayCall call, RequestMeter meter, Duration heartbeat) {
         this.source = source;
         this.call = call;
+        this.meter = meter;
         this.heartbeat = heartbeat;
         this.includeUsage = call.request().includeUsage();
     }
@@ -89,21 +97,25 @@ final class OpenAiSseBody extends InputStream {
                         // every format signals completion with a finish reason; a stream closed without one was cut
                         throw new EOFException("the provider's stream ended without finishing");
                     }
+                    meter.succeeded(usage, finishReason);
                     return DONE;
                 }
+                if (chunk.usage() != null) {
+                    // streams cannot carry a cost header: the final usage chunk carries the cost
+                    usage = chunk.usage();
+                    chunk = chunk.withUsage(usage.withCost(Cost.of(call.current().model().pricing(), usage)));
+                }
             } while (!includeUsage && isUsageOnly(chunk));
-            chunk = chunk.withModel(call.servingModel());
-            if (chunk.usage() != null) {
-                // streams cannot carry a cost header: the final usage chunk carries the cost
-                chunk = chunk.withUsage(chunk.usage().withCost(Cost.of(call.current().model().pricing(),
-                        chunk.usage())));
-            }
+            chunk = chunk.renamed(meter.generationId(), call.servingModel());
             if (first) {
                 first = false;
+                meter.firstToken();
                 chunk = chunk.withWarnings(ChatCompletionsApi.merge(chunk.warnings(), call.warnings()));
             }
-            if (hasFinishReason(chunk)) {
+            String reason = tally(chunk);
+            if (reason != null) {
                 sawFinish = true;
+                finishReason = reason;
                 // the finish chunk, not a chunk of its own: the OpenAI SDK's accumulator refuses any chunk after
                 // the final ones, and a usage-only chunk may not come at all
                 chunk = chunk.withExtra(RoutingMetadata.FIELD, RoutingMetadata.of(call));
@@ -112,20 +124,35 @@ final class OpenAiSseBody extends InputStream {
         } catch (IOException | RuntimeException failure) {
             finished = true;
             GatewayException error = ErrorResponder.classify(failure, call.provider());
+            meter.failed(error, 200);
             return event(Json.write(ErrorBody.of(error)));
         }
     }
 
-    private static boolean hasFinishReason(ChatCompletionChunk chunk) {
+    /** Counts the chunk's output for the meter (in case no usage comes); returns its finish reason, if any. */
+    private String tally(ChatCompletionChunk chunk) {
         if (chunk.choices() == null) {
-            return false;
+            return null;
         }
+        String reason = null;
         for (ChatCompletionChunk.ChunkChoice choice : chunk.choices()) {
+            Message delta = choice.delta();
+            if (delta != null) {
+                meter.countOutput(delta.content() == null ? null : delta.content().text());
+                meter.countOutput(delta.reasoningContent());
+                if (delta.toolCalls() != null) {
+                    for (ToolCall toolCall : delta.toolCalls()) {
+                        if (toolCall.function() != null) {
+                            meter.countOutput(toolCall.function().arguments());
+                        }
+                    }
+                }
+            }
             if (choice.finishReason() != null) {
-                return true;
+                reason = choice.finishReason();
             }
         }
-        return false;
+        return reason;
     }
 
     private static boolean isUsageOnly(ChatCompletionChunk chunk) {
@@ -142,6 +169,11 @@ final class OpenAiSseBody extends InputStream {
 
     @Override
     public void close() {
+        if (!finished) {
+            // closed before the end: the client went away (a finished stream has been accounted already)
+            finished = true;
+            meter.cancelled();
+        }
         source.close();
     }
 }

@@ -32,8 +32,9 @@ public record ChatCompletion(
         extra = extra == null ? new LinkedHashMap<>() : extra;
     }
 
-    public ChatCompletion withModel(String newModel) {
-        return new ChatCompletion(id, object, created, newModel, choices, usage, systemFingerprint, warnings, extra);
+    /** A copy under the gateway's generation id and the catalog id of the serving model. */
+    public ChatCompletion renamed(String newId, String newModel) {
+        return new ChatCompletion(newId, object, created, newModel, choices, usage, systemFingerprint, warnings, extra);
     }
 
     /** A copy with one more top-level field, such as {@code provider_metadata}. */

@@ -43,9 +43,9 @@ public record ChatCompletionChunk(
         return new ChatCompletionChunk(id, OBJECT, created, model, List.of(), usage, null, null, null);
     }
 
-    public ChatCompletionChunk withModel(String newModel) {
-        return new ChatCompletionChunk(id, object, created, newModel, choices, usage, systemFingerprint, warnings,
-                extra);
+    /** A copy under the gateway's generation id and the catalog id of the serving model. */
+    public ChatCompletionChunk renamed(String newId, String newModel) {
+        return new ChatCompletionChunk(newId, object, created, newModel, choices, usage, systemFingerprint, warnings, extra);
     }
 
     /** A copy with one more top-level field, such as {@code provider_metadata}. */

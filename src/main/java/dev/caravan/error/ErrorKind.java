@@ -9,6 +9,8 @@ public enum ErrorKind {
     INVALID_REQUEST(400, "invalid_request_error", null, false),
     CONTEXT_LENGTH_EXCEEDED(400, "invalid_request_error", "context_length_exceeded", false),
     AUTHENTICATION(401, "authentication_error", "invalid_api_key", false),
+    /** The request's worst-case cost is above its own {@code maxCost}. */
+    MAX_COST_EXCEEDED(400, "invalid_request_error", "max_cost_exceeded", false),
     MODEL_NOT_FOUND(404, "model_not_found", "model_not_found", false),
     NOT_FOUND(404, "invalid_request_error", "not_found", false),
     METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed", false),

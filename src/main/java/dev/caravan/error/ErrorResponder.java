@@ -3,6 +3,7 @@ package dev.caravan.error;
 import dev.caravan.canonical.Json;
 import dev.caravan.routing.GatewayCall;
 import dev.caravan.routing.RoutingMetadata;
+import dev.caravan.usage.RequestMeter;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -35,6 +36,12 @@ public class ErrorResponder {
             }
         }
         message.removeHeaders("*");
+        RequestMeter meter = exchange.getProperty(RequestMeter.PROPERTY, RequestMeter.class);
+        if (meter != null) {
+            meter.failed(error, error.kind().status());
+            message.setHeader("x-caravan-generation-id", meter.generationId());
+            meter.rateLimitHeaders().forEach(message::setHeader);
+        }
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, error.kind().status());
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         if (call != null && !call.records().isEmpty()) {

@@ -4,6 +4,7 @@ import dev.caravan.config.RoutingProperties;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.ErrorResponder;
 import dev.caravan.error.GatewayException;
+import dev.caravan.usage.RequestMeter;
 import jakarta.annotation.PreDestroy;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
@@ -59,6 +60,11 @@ public class Failover {
 
     public void begin(Exchange exchange) {
         GatewayCall call = call(exchange);
+        RequestMeter meter = exchange.getProperty(RequestMeter.PROPERTY, RequestMeter.class);
+        if (meter == null || !meter.isAdmitted()) {
+            // a chain that skipped spend.admit would call providers past every budget and rate limit
+            throw new IllegalStateException("a provider attempt began before spend.admit: fix the chain route");
+        }
         while (call.hasNextAttempt()) {
             Attempt attempt = call.nextAttempt();
             String denied = health.acquire(attempt.provider());

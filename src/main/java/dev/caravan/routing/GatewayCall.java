@@ -211,6 +211,30 @@ public final class GatewayCall {
         return current == null ? null : current.provider();
     }
 
+    /** The current attempt is paid with the caller's own provider key. */
+    public boolean byok() {
+        return current != null && options.byok().has(current.provider());
+    }
+
+    /** Drops the planned attempts {@code unwanted} refuses, recording each as skipped with {@code reason}. */
+    public void skipPlanned(java.util.function.Predicate<Attempt> unwanted, String reason) {
+        List<Attempt> kept = new ArrayList<>(plan.size());
+        for (int i = 0; i < plan.size(); i++) {
+            Attempt attempt = plan.get(i);
+            if (i >= next && unwanted.test(attempt)) {
+                recordSkipped(attempt, reason);
+            } else {
+                kept.add(attempt);
+            }
+        }
+        this.plan = kept;
+    }
+
+    /** The attempts still to be tried. */
+    public List<Attempt> remainingPlan() {
+        return plan.subList(next, plan.size());
+    }
+
     public String providerModel() {
         return current.providerModel();
     }

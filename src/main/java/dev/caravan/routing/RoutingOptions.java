@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.canonical.Json;
 import dev.caravan.error.GatewayException;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,12 +22,16 @@ import java.util.Map;
  * @param user             who the request is for, recorded with it
  * @param tags             labels recorded with the request
  * @param caching          {@code auto}: place a prompt-cache breakpoint for providers that need one (Anthropic)
+ * @param maxCost          the most this request may cost, in USD: a worst case above it is refused, fallbacks above
+ *                         it are skipped; null: no ceiling
+ * @param byok             the caller's own provider credentials, used for this request only
  */
 public record RoutingOptions(List<String> order, List<String> only, List<String> models,
-                             Map<String, Long> providerTimeouts, String user, List<String> tags, String caching) {
+                             Map<String, Long> providerTimeouts, String user, List<String> tags, String caching,
+                             BigDecimal maxCost, ByokCredentials byok) {
 
     public static final RoutingOptions NONE = new RoutingOptions(List.of(), null, List.of(), Map.of(), null,
-            List.of(), null);
+            List.of(), null, null, ByokCredentials.NONE);
     /** The request body field that carries the options; never sent to a provider. */
     public static final String BODY_FIELD = "providerOptions";
     public static final String HEADER = "x-caravan-options";
@@ -59,7 +64,28 @@ public record RoutingOptions(List<String> order, List<String> only, List<String>
                 timeouts(field(body, fromHeader, "providerTimeouts")),
                 text(field(body, fromHeader, "user"), "user"),
                 strings(field(body, fromHeader, "tags"), "tags", List.of()),
-                text(field(body, fromHeader, "caching"), "caching"));
+                text(field(body, fromHeader, "caching"), "caching"),
+                maxCost(field(body, fromHeader, "maxCost")),
+                ByokCredentials.from(field(body, fromHeader, "byok")));
+    }
+
+    private static BigDecimal maxCost(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        BigDecimal value = node.isNumber() ? node.decimalValue() : null;
+        if (node.isTextual()) {
+            try {
+                value = new BigDecimal(node.textValue().strip());
+            } catch (NumberFormatException notANumber) {
+                value = null;
+            }
+        }
+        if (value == null || value.signum() <= 0) {
+            throw GatewayException.invalid("providerOptions.gateway.maxCost must be a positive number of USD.",
+                    "maxCost");
+        }
+        return value;
     }
 
     private static JsonNode field(JsonNode body, JsonNode header, String name) {

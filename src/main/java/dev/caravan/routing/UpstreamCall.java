@@ -45,8 +45,11 @@ public class UpstreamCall {
         message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setHeader("Accept", call.request().streaming() ? "text/event-stream" : "application/json");
-        if (provider.apiKey() != null) {
-            format.authHeaders(provider.apiKey()).forEach(message::setHeader);
+        // the caller's own key (BYOK) for this provider, if it sent one, else the gateway's
+        String byok = call.options().byok().keyFor(call.provider());
+        String apiKey = byok != null ? byok : provider.apiKey();
+        if (apiKey != null) {
+            format.authHeaders(apiKey).forEach(message::setHeader);
         }
         if (request.path() != null) {
             message.setHeader(Exchange.HTTP_PATH, request.path());

@@ -1,5 +1,6 @@
 package dev.caravan.api;
 
+import dev.caravan.auth.Caller;
 import dev.caravan.canonical.ChatRequest;
 import dev.caravan.canonical.Json;
 import dev.caravan.format.openai.OpenAiFormat;
@@ -8,6 +9,9 @@ import dev.caravan.routing.GatewayCall;
 import dev.caravan.routing.ModelEntry;
 import dev.caravan.routing.RoutingOptions;
 import dev.caravan.stream.ChunkStream;
+import dev.caravan.usage.Metering;
+import dev.caravan.usage.RequestMeter;
+import dev.caravan.usage.UsageRecord;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayInputStream;
@@ -24,6 +28,16 @@ class OpenAiSseBodyTest {
 
     private static final String CHUNK = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
             + "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"%s\"}%s}]}\n\n";
+
+    private final List<UsageRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
+    private final Metering metering = new Metering(records::add);
+
+    private OpenAiSseBody body(ChunkStream stream) {
+        GatewayCall call = call();
+        RequestMeter meter = metering.open(Caller.ENVIRONMENT);
+        meter.attach(call);
+        return new OpenAiSseBody(stream, call, meter, Duration.ofSeconds(5));
+    }
 
     private static GatewayCall call() {
         ChatRequest request = Json.read("{\"model\":\"acme/m\",\"stream\":true,\"messages\":[{\"role\":\"user\","
@@ -52,9 +66,38 @@ class OpenAiSseBodyTest {
                 + "data: [DONE]\n\n");
         assertThat(stream.awaitFirst(Duration.ofSeconds(5).toNanos())).isTrue();
 
-        String out = readAll(new OpenAiSseBody(stream, call(), Duration.ofSeconds(5)));
+        String out = readAll(body(stream));
 
         assertThat(out).endsWith("data: [DONE]\n\n").doesNotContain("\"error\"");
+        // the provider sent no usage: the gateway counted it and says so
+        assertThat(records).singleElement().satisfies(r -> {
+            assertThat(r.outcome()).isEqualTo(UsageRecord.Outcome.SUCCESS);
+            assertThat(r.finishReason()).isEqualTo("stop");
+            assertThat(r.tokensEstimated()).isTrue();
+            assertThat(r.outputTokens()).isEqualTo(1L);
+            assertThat(r.streamed()).isTrue();
+            assertThat(r.id()).startsWith("gen_");
+        });
+        assertThat(out).contains("\"id\":\"" + records.getFirst().id() + "\"");
+    }
+
+    @Test
+    void accounts_a_stream_the_client_left_as_cancelled_with_the_output_so_far() throws IOException {
+        ChunkStream stream = stream(CHUNK.formatted("Hello there", "") + CHUNK.formatted(" friend", "")
+                + CHUNK.formatted("", ",\"finish_reason\":\"stop\"") + "data: [DONE]\n\n");
+        assertThat(stream.awaitFirst(Duration.ofSeconds(5).toNanos())).isTrue();
+        OpenAiSseBody body = body(stream);
+
+        body.readNBytes(CHUNK.length());
+        body.close();
+        body.close();
+
+        assertThat(records).singleElement().satisfies(r -> {
+            assertThat(r.outcome()).isEqualTo(UsageRecord.Outcome.CANCELLED);
+            assertThat(r.outputTokens()).isPositive();
+            assertThat(r.tokensEstimated()).isTrue();
+            assertThat(r.ttftMs()).isNotNull();
+        });
     }
 
     @Test
@@ -62,10 +105,15 @@ class OpenAiSseBodyTest {
         ChunkStream stream = stream(CHUNK.formatted("Hel", "") + CHUNK.formatted("lo", ""));
         assertThat(stream.awaitFirst(Duration.ofSeconds(5).toNanos())).isTrue();
 
-        String out = readAll(new OpenAiSseBody(stream, call(), Duration.ofSeconds(5)));
+        String out = readAll(body(stream));
 
         assertThat(out).doesNotContain("[DONE]");
         assertThat(out.strip().lines().toList().getLast()).contains("\"error\"").contains("alpha: ");
+        assertThat(records).singleElement().satisfies(r -> {
+            assertThat(r.outcome()).isEqualTo(UsageRecord.Outcome.ERROR);
+            assertThat(r.httpStatus()).isEqualTo(200);
+            assertThat(r.outputTokens()).isEqualTo(2L);
+        });
     }
 
     @Test

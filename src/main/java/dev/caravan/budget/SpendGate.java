@@ -1,0 +1,77 @@
+package dev.caravan.budget;
+
+import dev.caravan.auth.Caller;
+import dev.caravan.error.ErrorKind;
+import dev.caravan.error.GatewayException;
+import dev.caravan.routing.Attempt;
+import dev.caravan.routing.GatewayCall;
+import dev.caravan.usage.RequestMeter;
+import dev.caravan.usage.TokenCount;
+import dev.caravan.usage.WorstCase;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+/**
+ * The failover chain's step between planning and the first provider call ({@code spend.admit}): applies the
+ * request's {@code maxCost} to the plan (refusing the request when its first choice is above it, skipping fallbacks
+ * that are) and asks {@link SpendControl} to admit the request's worst case against budgets and rate limits. Nothing
+ * is counted when neither a ceiling, a budget nor a limit applies, so ordinary requests pay nothing for it.
+ */
+@Component("spend")
+public class SpendGate {
+
+    private final SpendControl control;
+    private final BudgetBook budgets;
+
+    public SpendGate(SpendControl control, BudgetBook budgets) {
+        this.control = control;
+        this.budgets = budgets;
+    }
+
+    public void admit(Exchange exchange) {
+        GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
+        RequestMeter meter = exchange.getProperty(RequestMeter.PROPERTY, RequestMeter.class);
+        Caller caller = meter.caller();
+        String user = call.options().user();
+        BigDecimal maxCost = call.options().maxCost();
+        boolean limited = caller.keyLimit().limited() || caller.projectLimit().limited()
+                || !budgets.budgetsFor(caller, user).isEmpty();
+        if (maxCost == null && !limited) {
+            meter.admitted(control.admit(new SpendRequest(caller, user, BigDecimal.ZERO, 0, false)));
+            return;
+        }
+        long input = TokenCount.inputUpperBound(call.request());
+        if (maxCost != null) {
+            applyCeiling(call, input, maxCost);
+        }
+        BigDecimal worst = BigDecimal.ZERO;
+        long output = 0;
+        boolean allByok = true;
+        for (Attempt attempt : call.remainingPlan()) {
+            long cap = WorstCase.outputTokens(call.request(), attempt.model(), input);
+            worst = worst.max(WorstCase.cost(attempt.model().pricing(), input, cap));
+            output = Math.max(output, cap);
+            allByok &= call.options().byok().has(attempt.provider());
+        }
+        meter.admitted(control.admit(new SpendRequest(caller, user, worst, input + output, allByok)));
+    }
+
+    private static void applyCeiling(GatewayCall call, long input, BigDecimal maxCost) {
+        List<Attempt> plan = call.remainingPlan();
+        Attempt first = plan.get(0);
+        long firstOutput = WorstCase.outputTokens(call.request(), first.model(), input);
+        BigDecimal firstCost = WorstCase.cost(first.model().pricing(), input, firstOutput);
+        if (firstCost.compareTo(maxCost) > 0) {
+            throw new GatewayException(ErrorKind.MAX_COST_EXCEEDED, "The request could cost up to $"
+                    + firstCost.toPlainString() + " on " + first.model().id() + " (about " + input
+                    + " input tokens and up to " + firstOutput + " output tokens), above its maxCost of $"
+                    + maxCost.toPlainString() + ". Lower max_tokens or raise maxCost.", "maxCost", null, null);
+        }
+        call.skipPlanned(attempt -> WorstCase.cost(attempt.model().pricing(), input,
+                WorstCase.outputTokens(call.request(), attempt.model(), input)).compareTo(maxCost) > 0,
+                "worst case above maxCost");
+    }
+}
