@@ -4,6 +4,7 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import org.hibernate.validator.constraints.time.DurationMax;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -19,7 +20,9 @@ import java.time.Duration;
  * @param queueSize     records waiting for the writer; when it is full a record goes straight to the spool, so a
  *                      request thread never waits for the database
  * @param batchSize     records written in one JDBC batch at most
- * @param batchInterval how often a partial batch is written: the longest a record waits in memory
+ * @param batchInterval how often a partial batch is written: the longest a record waits in memory. At most 30s: on
+ *                      a shutdown, records still queued after the partial batch was forced out wait for the next
+ *                      interval, and Camel gives up waiting after {@code camel.main.shutdown-timeout} (45s)
  * @param retries       further tries of a failed batch before it is spooled
  * @param retryDelay    the wait before the first retry; each next one waits twice as long. Milliseconds as a plain
  *                      number ({@code 200}): the writer route reads it too, and Camel's redelivery delay takes no
@@ -31,7 +34,7 @@ import java.time.Duration;
 public record UsageProperties(
         @Min(1) @DefaultValue("100000") int queueSize,
         @Min(1) @DefaultValue("500") int batchSize,
-        @NotNull @DefaultValue("1s") Duration batchInterval,
+        @NotNull @DurationMax(seconds = 30) @DefaultValue("1s") Duration batchInterval,
         @Min(0) @DefaultValue("3") int retries,
         @NotNull @DefaultValue("200") Duration retryDelay,
         @Valid @NotNull @DefaultValue Spool spool) {

@@ -49,17 +49,17 @@ abstract class UsageApiTest {
     private static final ObjectMapper EXACT = new ObjectMapper()
             .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS);
 
-    static final UsageRecord API_1 = UsageRecords.served("gen_api_1", "2026-01-15T00:00:00Z", "env", null, "alice",
+    static final UsageRecord API_1 = SampleRecords.served("gen_api_1", "2026-01-15T00:00:00Z", "env", null, "alice",
             List.of("prod", "chat"), "openai/gpt-5", "openai", 1000, 200, 300, 50, 80, "0.0012345678");
-    static final UsageRecord API_2 = UsageRecords.served("gen_api_2", "2026-01-15T23:59:59.999Z", "env", null, "bob",
+    static final UsageRecord API_2 = SampleRecords.served("gen_api_2", "2026-01-15T23:59:59.999Z", "env", null, "bob",
             List.of("prod"), "anthropic/claude-sonnet-4.6", "anthropic", 500, 100, 0, 0, 0, "0.0000000001");
-    static final UsageRecord API_3 = UsageRecords.failed("gen_api_3", "2026-01-16T12:00:00Z", "env", "alice",
+    static final UsageRecord API_3 = SampleRecords.failed("gen_api_3", "2026-01-16T12:00:00Z", "env", "alice",
             "openai/gpt-5");
-    static final UsageRecord API_4 = UsageRecords.served("gen_api_4", "2026-01-14T23:59:59Z", "env", null, "alice",
+    static final UsageRecord API_4 = SampleRecords.served("gen_api_4", "2026-01-14T23:59:59Z", "env", null, "alice",
             List.of("prod"), "openai/gpt-5", "openai", 10, 1, 0, 0, 0, "5");
-    static final UsageRecord OTHER_1 = UsageRecords.served("gen_other_1", "2026-01-15T10:00:00Z", "key_other",
+    static final UsageRecord OTHER_1 = SampleRecords.served("gen_other_1", "2026-01-15T10:00:00Z", "key_other",
             "proj_x", "alice", List.of("prod"), "openai/gpt-5", "openai", 7, 7, 0, 0, 0, "100");
-    static final UsageRecord OTHER_2 = UsageRecords.served("gen_other_2", "2026-01-15T11:00:00Z", "key_a",
+    static final UsageRecord OTHER_2 = SampleRecords.served("gen_other_2", "2026-01-15T11:00:00Z", "key_a",
             "proj_x", "carol", List.of(), "openai/gpt-5", "openai", 3, 3, 0, 0, 0, "0.5");
 
     @LocalServerPort
@@ -232,7 +232,7 @@ abstract class UsageApiTest {
             String model = List.of("openai/gpt-5", "openai/gpt-5-mini", "google/gemini-2.5-flash").get(n % 3);
             BigDecimal cost = BigDecimal.valueOf(random.nextLong(1, 100_000_000_000L), 10);
             long input = random.nextLong(1, 200_000);
-            records.add(UsageRecords.served("gen_sum_" + n, "2025-03-0" + (1 + n % 3) + "T12:00:00Z", "env", null,
+            records.add(SampleRecords.served("gen_sum_" + n, "2025-03-0" + (1 + n % 3) + "T12:00:00Z", "env", null,
                     null, List.of(), model, "openai", input, 10, 0, 0, 0, cost.toPlainString()));
             costByModel.merge(model, cost, BigDecimal::add);
             inputByModel.merge(model, input, Long::sum);

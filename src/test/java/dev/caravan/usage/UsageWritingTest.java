@@ -44,7 +44,7 @@ abstract class UsageWritingTest {
 
     @Test
     void queued_records_are_written_in_batches_with_their_tags() {
-        List<UsageRecord> records = IntStream.range(0, 120).mapToObj(n -> UsageRecords.numbered("batch", n)).toList();
+        List<UsageRecord> records = IntStream.range(0, 120).mapToObj(n -> SampleRecords.numbered("batch", n)).toList();
         records.forEach(sink::record);
 
         await().atMost(Duration.ofSeconds(10)).until(() -> count("batch_%") == 120);
@@ -63,9 +63,9 @@ abstract class UsageWritingTest {
 
     @Test
     void a_batch_written_again_neither_fails_nor_counts_twice() {
-        UsageRecord a = UsageRecords.numbered("again", 1);
-        UsageRecord b = UsageRecords.numbered("again", 2);
-        UsageRecord c = UsageRecords.numbered("again", 3);
+        UsageRecord a = SampleRecords.numbered("again", 1);
+        UsageRecord b = SampleRecords.numbered("again", 2);
+        UsageRecord c = SampleRecords.numbered("again", 3);
         store.write(List.of(a, b));
 
         store.write(List.of(a, b, c));
@@ -79,7 +79,7 @@ abstract class UsageWritingTest {
     @Test
     void records_written_while_the_database_is_away_are_spooled_then_replayed() {
         jdbc.execute("ALTER TABLE usage_records RENAME TO usage_records_away");
-        List<UsageRecord> records = IntStream.range(0, 80).mapToObj(n -> UsageRecords.numbered("outage", n)).toList();
+        List<UsageRecord> records = IntStream.range(0, 80).mapToObj(n -> SampleRecords.numbered("outage", n)).toList();
         try {
             long started = System.nanoTime();
             records.forEach(sink::record);

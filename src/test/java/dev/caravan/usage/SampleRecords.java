@@ -7,9 +7,9 @@ import java.time.Instant;
 import java.util.List;
 
 /** Usage records for tests, built by hand so every expected figure can be computed by hand too. */
-final class UsageRecords {
+final class SampleRecords {
 
-    private UsageRecords() {
+    private SampleRecords() {
     }
 
     /** A served request: {@code in} prompt tokens (cached ones included), {@code out} completion tokens. */
