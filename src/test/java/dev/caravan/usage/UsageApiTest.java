@@ -17,6 +17,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,6 +27,7 @@ import java.util.Random;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * {@code GET /v1/generation} and {@code GET /v1/report} over records written straight to the store, so every
@@ -248,6 +250,31 @@ abstract class UsageApiTest {
             assertThat(row.get("input_tokens").asLong()).isEqualTo(inputByModel.get(model));
             assertThat(row.get("request_count").asLong()).isEqualTo(100);
         }
+    }
+
+    @Test
+    void a_chat_requests_generation_id_reads_back_once_its_record_is_written() throws Exception {
+        HttpResponse<String> chat = http.send(HttpRequest.newBuilder(uri("/v1/chat/completions"))
+                .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"model":"openai/gpt-5","messages":[{"role":"user","content":"Say hello"}],
+                         "providerOptions":{"gateway":{"user":"dana","tags":["e2e"]}}}""")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(chat.statusCode()).isEqualTo(200);
+        String id = chat.headers().firstValue("x-caravan-generation-id").orElseThrow();
+        JsonNode usage = EXACT.readTree(chat.body()).get("usage");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> get("/v1/generation?id=" + id).statusCode() == 200);
+
+        JsonNode data = EXACT.readTree(get("/v1/generation?id=" + id).body()).get("data");
+        assertThat(data.get("id").asText()).isEqualTo(id);
+        assertThat(data.get("model").asText()).isEqualTo("openai/gpt-5");
+        assertThat(data.get("user").asText()).isEqualTo("dana");
+        assertThat(data.get("tags")).extracting(JsonNode::asText).containsExactly("e2e");
+        assertThat(data.get("tokens_prompt").asLong()).isEqualTo(usage.get("prompt_tokens").asLong());
+        assertThat(data.get("tokens_completion").asLong()).isEqualTo(usage.get("completion_tokens").asLong());
+        assertThat(data.get("total_cost").decimalValue()).isEqualByComparingTo(usage.get("cost").decimalValue());
+        assertThat(data.get("outcome").asText()).isEqualTo("success");
     }
 
     @ParameterizedTest

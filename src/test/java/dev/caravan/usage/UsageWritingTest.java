@@ -8,6 +8,7 @@ import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.test.context.bean.override.mockito.MockitoSpyBean;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -107,8 +108,8 @@ abstract class UsageWritingTest {
 
     private long spooledRecords() throws Exception {
         List<String> lines = new ArrayList<>();
-        try (Stream<java.nio.file.Path> files = Files.list(spool.directory())) {
-            for (java.nio.file.Path file : files.filter(f -> f.toString().endsWith(".jsonl")).toList()) {
+        try (Stream<Path> files = Files.list(spool.directory())) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".jsonl")).toList()) {
                 lines.addAll(Files.readAllLines(file));
             }
         }
