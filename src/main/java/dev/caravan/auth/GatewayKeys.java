@@ -2,6 +2,8 @@ package dev.caravan.auth;
 
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
+import dev.caravan.keys.KeyLookup;
+import dev.caravan.keys.KeySecrets;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -16,8 +18,9 @@ import java.util.Set;
 /**
  * Checks the caller's gateway key. OpenAI-style clients send {@code Authorization: Bearer <key>}, Anthropic-style
  * clients {@code x-api-key}. Accepted keys are held as hashes only: the one in {@code AI_GATEWAY_API_KEY}, so a
- * first run needs no admin step, and any listed in {@code caravan.auth.key-hashes}. Both credential headers are
- * removed once checked, so they can never travel further.
+ * first run needs no admin step, any listed in {@code caravan.auth.key-hashes}, and the keys issued through the admin
+ * API ({@link KeyLookup}, which knows each one's project and rate limits). Both credential headers are removed once
+ * checked, so they can never travel further.
  */
 @Component("gatewayKeys")
 public class GatewayKeys {
@@ -26,15 +29,18 @@ public class GatewayKeys {
     private static final String BEARER = "Bearer ";
 
     private final Set<String> hashes = new HashSet<>();
+    private final KeyLookup issued;
 
     public GatewayKeys(@Value("${AI_GATEWAY_API_KEY:}") String environmentKey,
-                       @Value("${caravan.auth.key-hashes:}") List<String> keyHashes) {
+                       @Value("${caravan.auth.key-hashes:}") List<String> keyHashes, KeyLookup issued) {
+        this.issued = issued;
         if (!environmentKey.isBlank()) {
             hashes.add(KeyHash.sha256(environmentKey.strip()));
         }
         keyHashes.stream().filter(h -> !h.isBlank()).map(String::strip).forEach(hashes::add);
         if (hashes.isEmpty()) {
-            LOG.warn("no gateway key is configured: set AI_GATEWAY_API_KEY, or every request is refused with 401");
+            LOG.info("no gateway key is configured in the environment: only keys issued through the admin API are "
+                    + "accepted (set AI_GATEWAY_API_KEY for one that needs no admin step)");
         }
     }
 
@@ -48,13 +54,18 @@ public class GatewayKeys {
             throw new GatewayException(ErrorKind.AUTHENTICATION,
                     "Missing gateway key: send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'.");
         }
-        if (!hashes.contains(KeyHash.sha256(key))) {
+        String hash = KeyHash.sha256(key);
+        Caller caller = hashes.contains(hash) ? Caller.ENVIRONMENT
+                // anything not shaped like an issued key is refused without a cache entry or a query
+                : KeySecrets.hasIssuedShape(key) ? issued.caller(hash).orElse(null) : null;
+        if (caller == null) {
             throw new GatewayException(ErrorKind.AUTHENTICATION, "Invalid gateway key.");
         }
-        exchange.setProperty(Caller.PROPERTY, Caller.ENVIRONMENT);
+        exchange.setProperty(Caller.PROPERTY, caller);
     }
 
-    static String presentedKey(String authorization, String apiKey) {
+    /** The key a request carries, from either header; null when it has none. */
+    public static String presentedKey(String authorization, String apiKey) {
         if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             String key = authorization.substring(BEARER.length()).strip();
             if (!key.isEmpty()) {

@@ -11,9 +11,13 @@ public enum ErrorKind {
     AUTHENTICATION(401, "authentication_error", "invalid_api_key", false),
     /** The request's worst-case cost is above its own {@code maxCost}. */
     MAX_COST_EXCEEDED(400, "invalid_request_error", "max_cost_exceeded", false),
+    /** A valid credential that may not do this, or an API that is switched off (the admin API without its key). */
+    PERMISSION_DENIED(403, "permission_error", "permission_denied", false),
     MODEL_NOT_FOUND(404, "model_not_found", "model_not_found", false),
     NOT_FOUND(404, "invalid_request_error", "not_found", false),
     METHOD_NOT_ALLOWED(405, "invalid_request_error", "method_not_allowed", false),
+    /** What the request would create exists already (a second budget for the same key, project or user). */
+    CONFLICT(409, "invalid_request_error", "conflict", false),
     PAYLOAD_TOO_LARGE(413, "invalid_request_error", "request_too_large", false),
     UNSUPPORTED_MEDIA_TYPE(415, "invalid_request_error", "unsupported_media_type", false),
     RATE_LIMITED(429, "rate_limit_exceeded", "rate_limit_exceeded", true),

@@ -45,6 +45,7 @@ class CamelKManifestsTest {
     private static final String ROUTES_CONFIG_MAP = "caravan-routes";
     private static final String CATALOG_CONFIG_MAP = "caravan-catalog";
     private static final String GATEWAY_KEY_VARIABLE = "AI_GATEWAY_API_KEY";
+    private static final String ADMIN_KEY_VARIABLE = "CARAVAN_ADMIN_KEY";
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern PROVIDER_PLACEHOLDER = Pattern.compile("\\{\\{caravan\\.providers\\.([A-Za-z0-9_-]+)\\.base-url}}");
@@ -201,7 +202,7 @@ class CamelKManifestsTest {
 
         Set<String> example = secretValues(ofKind("Secret").stream()
                 .filter(s -> s.file().normalize().equals(SECRET_EXAMPLE)).findFirst().orElseThrow()).keySet();
-        assertThat(example).contains(GATEWAY_KEY_VARIABLE);
+        assertThat(example).contains(GATEWAY_KEY_VARIABLE, ADMIN_KEY_VARIABLE);
         for (String provider : providers) {
             assertThat(example).as("%s needs the variables of provider %s", SECRET_EXAMPLE, provider)
                     .contains(prefix(provider) + "_API_KEY", prefix(provider) + "_BASE_URL");
@@ -322,11 +323,14 @@ class CamelKManifestsTest {
         return providers;
     }
 
-    /** What dev.caravan reads from the environment: the gateway key and, per provider, its key and base URL. */
+    /**
+     * What dev.caravan reads from the environment: the gateway key, the admin key and, per provider, its key and
+     * base URL.
+     */
     private static Set<String> variablesTheGatewayReads() throws IOException {
         Set<String> providers = new TreeSet<>(catalogProviders());
         providers.addAll(providersInPlaceholders());
-        Set<String> variables = new TreeSet<>(Set.of(GATEWAY_KEY_VARIABLE));
+        Set<String> variables = new TreeSet<>(Set.of(GATEWAY_KEY_VARIABLE, ADMIN_KEY_VARIABLE));
         for (String provider : providers) {
             variables.add(prefix(provider) + "_API_KEY");
             variables.add(prefix(provider) + "_BASE_URL");

@@ -1,0 +1,66 @@
+package dev.caravan.admin;
+
+import dev.caravan.auth.GatewayKeys;
+import dev.caravan.auth.KeyHash;
+import dev.caravan.error.ErrorKind;
+import dev.caravan.error.GatewayException;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * Guards the admin API with the key in {@code CARAVAN_ADMIN_KEY}, sent like a gateway key ({@code Authorization:
+ * Bearer …} or {@code x-api-key}). Held as a hash and compared in constant time. Without it the admin API is off and
+ * says how to switch it on. Gateway keys, however valid, are not admin keys.
+ */
+@Component("adminKey")
+public class AdminKey {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AdminKey.class);
+
+    private final byte[] hash;
+
+    public AdminKey(@Value("${CARAVAN_ADMIN_KEY:}") String adminKey,
+                    @Value("${AI_GATEWAY_API_KEY:}") String gatewayKey) {
+        String key = adminKey.strip();
+        if (!key.isEmpty() && key.equals(gatewayKey.strip())) {
+            // every client holding the gateway key would be an admin
+            throw new IllegalStateException("CARAVAN_ADMIN_KEY must differ from AI_GATEWAY_API_KEY");
+        }
+        this.hash = key.isEmpty() ? null : digest(key);
+        if (hash == null) {
+            LOG.info("the admin API (/v1/admin/*) is off: set CARAVAN_ADMIN_KEY to switch it on");
+        }
+    }
+
+    /** Refuses the exchange unless it carries the admin key; removes the credential headers either way. */
+    public void authorize(Exchange exchange) {
+        Message in = exchange.getMessage();
+        String key = GatewayKeys.presentedKey(in.getHeader("Authorization", String.class),
+                in.getHeader("x-api-key", String.class));
+        in.removeHeader("Authorization");
+        in.removeHeader("x-api-key");
+        if (hash == null) {
+            throw new GatewayException(ErrorKind.PERMISSION_DENIED,
+                    "The admin API is off: set CARAVAN_ADMIN_KEY on the gateway to switch it on.");
+        }
+        if (key == null) {
+            throw new GatewayException(ErrorKind.AUTHENTICATION,
+                    "Missing admin key: send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'.");
+        }
+        if (!MessageDigest.isEqual(hash, digest(key))) {
+            throw new GatewayException(ErrorKind.AUTHENTICATION,
+                    "Invalid admin key: the admin API takes the key set in CARAVAN_ADMIN_KEY, not a gateway key.");
+        }
+    }
+
+    private static byte[] digest(String key) {
+        return KeyHash.sha256(key).getBytes(StandardCharsets.US_ASCII);
+    }
+}

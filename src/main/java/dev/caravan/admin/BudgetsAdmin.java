@@ -1,0 +1,138 @@
+package dev.caravan.admin;
+
+import dev.caravan.auth.Caller;
+import dev.caravan.budget.Budget;
+import dev.caravan.budget.BudgetStore;
+import dev.caravan.error.ErrorKind;
+import dev.caravan.error.GatewayException;
+import dev.caravan.keys.KeyStore;
+import org.apache.camel.Exchange;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.stereotype.Component;
+
+import java.math.BigDecimal;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * {@code /v1/admin/budgets}: spending limits on a key, a project or an end user (the request's {@code user}), one per
+ * subject. Enforcement reads them through {@link dev.caravan.budget.BudgetBook}; a change reaches every replica at
+ * once. A key budget's subject is a key id, or {@code env} for the environment's {@code AI_GATEWAY_API_KEY}.
+ */
+@Component("budgetsAdmin")
+public class BudgetsAdmin {
+
+    private static final String[] SETTINGS = {"limitUsd", "period", "mode", "alertThresholds", "webhookUrl",
+            "includeByok"};
+
+    private final BudgetStore budgets;
+    private final KeyStore keys;
+
+    public BudgetsAdmin(BudgetStore budgets, KeyStore keys) {
+        this.budgets = budgets;
+        this.keys = keys;
+    }
+
+    /**
+     * {@code POST}: {@code {"scope", "subject", "limitUsd", "period"?, "mode"?, "alertThresholds"?, "webhookUrl"?,
+     * "includeByok"?}}; by default monthly, hard, no alerts, BYOK not counted.
+     */
+    public void create(Exchange exchange) {
+        AdminRequest request = AdminRequest.body(exchange, concat("scope", "subject"));
+        Budget.Scope scope = request.choice("scope", Budget.Scope.class, null);
+        String subject = request.text("subject", true);
+        checkSubject(scope, subject);
+        Budget draft = new Budget(null, scope, subject, request.usd("limitUsd", true),
+                request.choice("period", Budget.Period.class, Budget.Period.MONTHLY),
+                request.choice("mode", Budget.Mode.class, Budget.Mode.HARD), request.percentages("alertThresholds"),
+                request.url("webhookUrl"), request.flag("includeByok", false));
+        Budget budget;
+        try {
+            budget = budgets.create(draft);
+        } catch (DuplicateKeyException e) {
+            Budget existing = budgets.find(scope, subject).orElseThrow(() -> e);
+            throw new GatewayException(ErrorKind.CONFLICT, "The " + lower(scope) + " '" + subject + "' has a budget "
+                    + "already (" + existing.id() + "); change it with PATCH /v1/admin/budgets/" + existing.id() + ".",
+                    "subject", null, null);
+        }
+        AdminResponse.write(exchange, 201, BudgetView.of(budget));
+    }
+
+    /** {@code GET}, optionally {@code ?scope=&subject=}. */
+    public void list(Exchange exchange) {
+        Budget.Scope scope = AdminRequest.parse(AdminRequest.query(exchange, "scope"), "scope", Budget.Scope.class);
+        AdminResponse.list(exchange, budgets.list(scope, AdminRequest.query(exchange, "subject")).stream()
+                .map(BudgetView::of).toList());
+    }
+
+    public void get(Exchange exchange) {
+        String id = AdminRequest.id(exchange);
+        AdminResponse.ok(exchange, BudgetView.of(budgets.get(id)
+                .orElseThrow(() -> AdminResponse.notFound("budget", id))));
+    }
+
+    /**
+     * {@code PATCH}: any of the settings; the others keep their value. {@code null} clears {@code alertThresholds}
+     * and {@code webhookUrl}. Scope and subject are what the budget is, not settings: they never change.
+     */
+    public void update(Exchange exchange) {
+        String id = AdminRequest.id(exchange);
+        AdminRequest request = AdminRequest.body(exchange, SETTINGS);
+        Budget old = budgets.get(id).orElseThrow(() -> AdminResponse.notFound("budget", id));
+        Budget changed = new Budget(id, old.scope(), old.subject(),
+                request.has("limitUsd") ? request.usd("limitUsd", true) : old.limitUsd(),
+                request.choice("period", Budget.Period.class, old.period()),
+                request.choice("mode", Budget.Mode.class, old.mode()),
+                request.has("alertThresholds") ? request.percentages("alertThresholds") : old.alertThresholds(),
+                request.has("webhookUrl") ? request.url("webhookUrl") : old.webhookUrl(),
+                request.flag("includeByok", old.includeByok()));
+        if (!budgets.update(changed)) {
+            throw AdminResponse.notFound("budget", id);
+        }
+        AdminResponse.ok(exchange, BudgetView.of(changed));
+    }
+
+    public void delete(Exchange exchange) {
+        String id = AdminRequest.id(exchange);
+        if (!budgets.delete(id)) {
+            throw AdminResponse.notFound("budget", id);
+        }
+        AdminResponse.ok(exchange, new AdminResponse.Deleted(id, "budget", true));
+    }
+
+    /** A key or project budget must name one that exists: a typo would be a limit on nothing. */
+    private void checkSubject(Budget.Scope scope, String subject) {
+        boolean exists = switch (scope) {
+            case KEY -> Caller.ENVIRONMENT_KEY_ID.equals(subject) || keys.key(subject).isPresent();
+            case PROJECT -> keys.project(subject).isPresent();
+            case USER -> true;
+        };
+        if (!exists) {
+            throw GatewayException.invalid("'subject': no " + lower(scope) + " has the id '" + subject + "'.",
+                    "subject");
+        }
+    }
+
+    private static String[] concat(String... identity) {
+        String[] all = new String[identity.length + SETTINGS.length];
+        System.arraycopy(identity, 0, all, 0, identity.length);
+        System.arraycopy(SETTINGS, 0, all, identity.length, SETTINGS.length);
+        return all;
+    }
+
+    private static String lower(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Enums in lower case, as they are written in requests. */
+    record BudgetView(String id, String scope, String subject, BigDecimal limitUsd, String period, String mode,
+                      List<Integer> alertThresholds, String webhookUrl, boolean includeByok) {
+
+        static BudgetView of(Budget budget) {
+            // 25.0000000000 from the database reads 25, never 2.5E+1
+            BigDecimal limit = new BigDecimal(budget.limitUsd().stripTrailingZeros().toPlainString());
+            return new BudgetView(budget.id(), lower(budget.scope()), budget.subject(), limit, lower(budget.period()),
+                    lower(budget.mode()), budget.alertThresholds(), budget.webhookUrl(), budget.includeByok());
+        }
+    }
+}

@@ -1,0 +1,87 @@
+package dev.caravan.admin;
+
+import dev.caravan.error.GatewayException;
+import dev.caravan.keys.ApiKey;
+import dev.caravan.keys.IssuedKey;
+import dev.caravan.keys.KeyStore;
+import dev.caravan.ratelimit.RateLimit;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code /v1/admin/keys}: gateway keys. The secret is in the answer to the create call and nowhere else, ever: the
+ * database holds its SHA-256 and its first characters. A revoked key stays listed (usage records name it) and is
+ * refused on every replica within a second.
+ */
+@Component("keysAdmin")
+public class KeysAdmin {
+
+    private final KeyStore store;
+
+    public KeysAdmin(KeyStore store) {
+        this.store = store;
+    }
+
+    /** {@code POST}: {@code {"name", "projectId"?, "rateLimit"?}}. */
+    public void create(Exchange exchange) {
+        AdminRequest request = AdminRequest.body(exchange, "name", "projectId", "rateLimit");
+        String name = request.text("name", true);
+        String projectId = request.text("projectId", false);
+        RateLimit limit = request.rateLimit("rateLimit");
+        if (projectId != null && store.project(projectId).isEmpty()) {
+            throw GatewayException.invalid("'projectId': no project has the id '" + projectId + "'.",
+                    "projectId");
+        }
+        IssuedKey issued = store.issueKey(name, projectId, limit == null ? RateLimit.NONE : limit);
+        AdminResponse.write(exchange, 201, KeyView.of(issued.key(), issued.secret()));
+    }
+
+    /** {@code GET}, optionally {@code ?projectId=}. */
+    public void list(Exchange exchange) {
+        AdminResponse.list(exchange, store.keys(AdminRequest.query(exchange, "projectId")).stream()
+                .map(key -> KeyView.of(key, null)).toList());
+    }
+
+    public void get(Exchange exchange) {
+        String id = AdminRequest.id(exchange);
+        AdminResponse.ok(exchange, KeyView.of(store.key(id).orElseThrow(() -> AdminResponse.notFound("key", id)),
+                null));
+    }
+
+    /** {@code PATCH}: {@code {"name"?, "rateLimit"?}}; {@code "rateLimit": null} removes the limit. */
+    public void update(Exchange exchange) {
+        String id = AdminRequest.id(exchange);
+        AdminRequest request = AdminRequest.body(exchange, "name", "rateLimit");
+        ApiKey key = store.updateKey(id, request.text("name", false), request.rateLimit("rateLimit"))
+                .orElseThrow(() -> AdminResponse.notFound("key", id));
+        AdminResponse.ok(exchange, KeyView.of(key, null));
+    }
+
+    /** {@code DELETE}: revokes the key; it stays listed with {@code revokedAt}. */
+    public void revoke(Exchange exchange) {
+        String id = AdminRequest.id(exchange);
+        AdminResponse.ok(exchange, KeyView.of(store.revoke(id).orElseThrow(() -> AdminResponse.notFound("key", id)),
+                null));
+    }
+
+    /**
+     * @param prefix    the secret's first characters, to tell keys apart
+     * @param rateLimit absent when the key has none of its own
+     * @param revokedAt absent while the key is active
+     * @param secret    the key itself: only in the answer to the create call
+     */
+    record KeyView(String id, String name, String prefix, String projectId, RateLimit rateLimit, String createdAt,
+                   String revokedAt, String secret) {
+
+        static KeyView of(ApiKey key, String secret) {
+            return new KeyView(key.id(), key.name(), key.prefix(), key.projectId(),
+                    key.rateLimit().limited() ? key.rateLimit() : null, key.createdAt().toString(),
+                    key.revokedAt() == null ? null : key.revokedAt().toString(), secret);
+        }
+
+        @Override
+        public String toString() {
+            return "KeyView[" + id + "]";
+        }
+    }
+}

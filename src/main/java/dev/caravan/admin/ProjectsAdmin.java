@@ -1,0 +1,58 @@
+package dev.caravan.admin;
+
+import dev.caravan.keys.KeyStore;
+import dev.caravan.keys.Project;
+import dev.caravan.ratelimit.RateLimit;
+import org.apache.camel.Exchange;
+import org.springframework.stereotype.Component;
+
+/**
+ * {@code /v1/admin/projects}: groups of keys with a shared rate limit (and, through {@link BudgetsAdmin}, a shared
+ * budget). A changed limit reaches every replica's request path at once.
+ */
+@Component("projectsAdmin")
+public class ProjectsAdmin {
+
+    private final KeyStore store;
+
+    public ProjectsAdmin(KeyStore store) {
+        this.store = store;
+    }
+
+    /** {@code POST}: {@code {"name", "rateLimit"?}}. */
+    public void create(Exchange exchange) {
+        AdminRequest request = AdminRequest.body(exchange, "name", "rateLimit");
+        String name = request.text("name", true);
+        RateLimit limit = request.rateLimit("rateLimit");
+        Project project = store.createProject(name, limit == null ? RateLimit.NONE : limit);
+        AdminResponse.write(exchange, 201, ProjectView.of(project));
+    }
+
+    public void list(Exchange exchange) {
+        AdminResponse.list(exchange, store.projects().stream().map(ProjectView::of).toList());
+    }
+
+    public void get(Exchange exchange) {
+        String id = AdminRequest.id(exchange);
+        AdminResponse.ok(exchange, ProjectView.of(store.project(id)
+                .orElseThrow(() -> AdminResponse.notFound("project", id))));
+    }
+
+    /** {@code PATCH}: {@code {"name"?, "rateLimit"?}}; {@code "rateLimit": null} removes the limit. */
+    public void update(Exchange exchange) {
+        String id = AdminRequest.id(exchange);
+        AdminRequest request = AdminRequest.body(exchange, "name", "rateLimit");
+        Project project = store.updateProject(id, request.text("name", false), request.rateLimit("rateLimit"))
+                .orElseThrow(() -> AdminResponse.notFound("project", id));
+        AdminResponse.ok(exchange, ProjectView.of(project));
+    }
+
+    /** @param rateLimit absent when the project has none */
+    record ProjectView(String id, String name, RateLimit rateLimit, String createdAt) {
+
+        static ProjectView of(Project project) {
+            return new ProjectView(project.id(), project.name(),
+                    project.rateLimit().limited() ? project.rateLimit() : null, project.createdAt().toString());
+        }
+    }
+}
