@@ -46,6 +46,8 @@ class CamelKManifestsTest {
     private static final String CATALOG_CONFIG_MAP = "caravan-catalog";
     private static final String GATEWAY_KEY_VARIABLE = "AI_GATEWAY_API_KEY";
     private static final String ADMIN_KEY_VARIABLE = "CARAVAN_ADMIN_KEY";
+    private static final Set<String> STORE_VARIABLES = Set.of("SPRING_DATASOURCE_URL", "SPRING_DATASOURCE_USERNAME",
+            "SPRING_DATASOURCE_PASSWORD", "CARAVAN_REDIS_URL");
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Pattern PROVIDER_PLACEHOLDER = Pattern.compile("\\{\\{caravan\\.providers\\.([A-Za-z0-9_-]+)\\.base-url}}");
@@ -202,7 +204,7 @@ class CamelKManifestsTest {
 
         Set<String> example = secretValues(ofKind("Secret").stream()
                 .filter(s -> s.file().normalize().equals(SECRET_EXAMPLE)).findFirst().orElseThrow()).keySet();
-        assertThat(example).contains(GATEWAY_KEY_VARIABLE, ADMIN_KEY_VARIABLE);
+        assertThat(example).contains(GATEWAY_KEY_VARIABLE, ADMIN_KEY_VARIABLE).containsAll(STORE_VARIABLES);
         for (String provider : providers) {
             assertThat(example).as("%s needs the variables of provider %s", SECRET_EXAMPLE, provider)
                     .contains(prefix(provider) + "_API_KEY", prefix(provider) + "_BASE_URL");
@@ -331,6 +333,8 @@ class CamelKManifestsTest {
         Set<String> providers = new TreeSet<>(catalogProviders());
         providers.addAll(providersInPlaceholders());
         Set<String> variables = new TreeSet<>(Set.of(GATEWAY_KEY_VARIABLE, ADMIN_KEY_VARIABLE));
+        // the shared stores, read by Spring Boot (datasource) and CaravanProperties (caravan.redis.url)
+        variables.addAll(STORE_VARIABLES);
         for (String provider : providers) {
             variables.add(prefix(provider) + "_API_KEY");
             variables.add(prefix(provider) + "_BASE_URL");
