@@ -241,15 +241,18 @@ class CamelKManifestsTest {
     }
 
     @Test
-    void bothVariantsProbeTheTcpPortAndAsk2CoresAnd1Gi() throws IOException {
+    void bothVariantsProbeTheHealthGroupsAndAsk2CoresAnd1Gi() throws IOException {
         JsonNode container = deploymentContainer();
-        for (String probe : List.of("startupProbe", "readinessProbe", "livenessProbe")) {
-            // /v1/models needs the gateway key and /actuator/health goes 503 when providers are out: TCP until the probe groups
-            assertThat(container.path(probe).has("tcpSocket")).as("Deployment %s is a TCP probe", probe).isTrue();
-            assertThat(container.path(probe).has("httpGet")).as("Deployment %s", probe).isFalse();
-            assertThat(integrationContainer(integration()).path(probe).has("tcpSocket"))
-                    .as("Integration %s is a TCP probe", probe).isTrue();
-        }
+        JsonNode integrationContainer = integrationContainer(integration());
+        Map<String, String> paths = Map.of("startupProbe", "/actuator/health/liveness",
+                "readinessProbe", "/actuator/health/readiness", "livenessProbe", "/actuator/health/liveness");
+        // plain /actuator/health goes 503 when every provider is out, which must neither restart nor unready a pod
+        paths.forEach((probe, path) -> {
+            assertThat(container.path(probe).path("httpGet").path("path").asText()).as("Deployment %s", probe)
+                    .isEqualTo(path);
+            assertThat(integrationContainer.path(probe).path("httpGet").path("path").asText())
+                    .as("Integration %s", probe).isEqualTo(path);
+        });
         JsonNode resources = container.path("resources");
         for (String bound : List.of("requests", "limits")) {
             assertThat(resources.path(bound).path("cpu").asText()).as("Deployment cpu %s", bound).isEqualTo("2");
