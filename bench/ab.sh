@@ -7,6 +7,7 @@
 # connections, then for ROUNDS rounds (default 4) measures A and B in turn: wrk 10 s at 32 connections (requests/s,
 # CPU per request from /proc/PID/stat) and, with AB_PROBE=1, time to first token (bench/StreamProbe.java, 300
 # streams, 50 at a time). Prints one line per measurement and a per-jar median at the end. Logs: bench/out/ab/.
+# AB_ROUTES_A / AB_ROUTES_B: each jar's route directory when they differ (default: this tree's routes/).
 # Set AB_JFR=1 to record both gateways with JFR (profile settings) during the measured rounds (bench/out/ab/{A,B}.jfr).
 set -euo pipefail
 
@@ -34,14 +35,15 @@ sim "$SIM_STREAM" --first-chunk-delay-ms 50 --chunk-delay-ms 10 --chunks 20
 
 declare -A PORT PID
 for g in A B; do
-  jar=$A_JAR; [ "$g" = B ] && jar=$B_JAR
+  jar=$A_JAR; routes=${AB_ROUTES_A:-$ROOT/routes}
+  [ "$g" = B ] && jar=$B_JAR && routes=${AB_ROUTES_B:-$ROOT/routes}
   PORT[$g]=$(port)
   flags=(); [ "${AB_JFR:-0}" = 1 ] && flags+=(-XX:FlightRecorderOptions:stackdepth=256)
   (cd "$ROOT" && env -u OPENAI_API_KEY -u MISTRAL_API_KEY -u ANTHROPIC_API_KEY -u GOOGLE_API_KEY \
     OPENAI_BASE_URL="http://127.0.0.1:$SIM_FAST/v1" MISTRAL_BASE_URL="http://127.0.0.1:$SIM_STREAM/v1" \
     ANTHROPIC_BASE_URL="http://127.0.0.1:$SIM_FAST" GOOGLE_BASE_URL="http://127.0.0.1:$SIM_FAST" \
     AI_GATEWAY_API_KEY=$KEY "$JAVA" -Xmx1g "${flags[@]}" -jar "$jar" --server.port="${PORT[$g]}" \
-    --caravan.simulator.enabled=false --spring.datasource.url="jdbc:h2:mem:ab$g" >"$OUT/caravan-$g.log" 2>&1) &
+    --caravan.simulator.enabled=false --caravan.routes.directory="$routes" --spring.datasource.url="jdbc:h2:mem:ab$g" >"$OUT/caravan-$g.log" 2>&1) &
   PID[$g]=$!; PIDS+=($!)
 done
 for g in A B; do
