@@ -7,6 +7,7 @@
 # connections, then for ROUNDS rounds (default 4) measures A and B in turn: wrk 10 s at 32 connections (requests/s,
 # CPU per request from /proc/PID/stat) and, with AB_PROBE=1, time to first token (bench/StreamProbe.java, 300
 # streams, 50 at a time). Prints one line per measurement and a per-jar median at the end. Logs: bench/out/ab/.
+# AB_WRK=0 leaves wrk out of the measured rounds (with AB_PROBE=1: time to first token only).
 # AB_ROUTES_A / AB_ROUTES_B: each jar's route directory when they differ (default: this tree's routes/).
 # Set AB_JFR=1 to record both gateways with JFR (profile settings) during the measured rounds (bench/out/ab/{A,B}.jfr).
 set -euo pipefail
@@ -88,8 +89,10 @@ fi
 
 for i in $(seq 1 "$ROUNDS"); do
   for g in A B; do
-    read -r rps cpu < <(wrk_cpu $g 10)
-    echo "round $i $g rps=$rps cpu_us=$cpu requests=$((rps * 10))" | tee -a "$OUT/results.txt"
+    if [ "${AB_WRK:-1}" = 1 ]; then
+      read -r rps cpu < <(wrk_cpu $g 10)
+      echo "round $i $g rps=$rps cpu_us=$cpu requests=$((rps * 10))" | tee -a "$OUT/results.txt"
+    fi
     if [ "${AB_PROBE:-0}" = 1 ]; then
       read -r p50 p99 < <(probe $g 100)
       echo "round $i $g ttft_p50_us=$p50 ttft_p99_us=$p99" | tee -a "$OUT/results.txt"
