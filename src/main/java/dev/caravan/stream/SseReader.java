@@ -8,7 +8,8 @@ import java.nio.charset.StandardCharsets;
 /**
  * Reads server-sent events from a byte stream as they arrive (no read-ahead beyond the current event), following
  * the WHATWG framing: lines end in LF, CRLF or CR; a blank line ends an event; lines starting with ':' are comments;
- * {@code id:} and {@code retry:} are ignored because no provider relies on them.
+ * {@code id:} and {@code retry:} are ignored because no provider relies on them. Lines are cut out of the read buffer
+ * as a whole and decoded once; only a line split across two reads is copied aside first.
  */
 public final class SseReader {
 
@@ -19,6 +20,7 @@ public final class SseReader {
     private final byte[] buffer = new byte[8192];
     private int pos;
     private int limit;
+    /** The last line ended in CR: an LF right after it belongs to the same line end. */
     private boolean lastWasCr;
 
     public SseReader(InputStream in) {
@@ -28,69 +30,87 @@ public final class SseReader {
     /** The next event, or null at the end of the stream. A trailing event without its blank line still counts. */
     public SseEvent next() throws IOException {
         String event = null;
-        StringBuilder data = null;
-        ByteArrayOutputStream line = new ByteArrayOutputStream(256);
+        String data = null;
+        StringBuilder lines = null;
         while (true) {
-            int b = read();
-            if (b == -1) {
-                if (line.size() > 0) {
-                    String text = line.toString(StandardCharsets.UTF_8);
-                    if (text.startsWith("data:")) {
-                        data = append(data, value(text, 5));
-                    } else if (text.startsWith("event:")) {
-                        event = value(text, 6);
-                    }
-                }
-                return data == null && event == null ? null : new SseEvent(event, data == null ? "" : data.toString());
-            }
-            if (b == '\n' && lastWasCr) {
-                lastWasCr = false;
-                continue;
-            }
-            lastWasCr = b == '\r';
-            if (b != '\n' && b != '\r') {
-                if (line.size() >= MAX_LINE) {
-                    throw new IOException("an event line from the provider exceeds " + MAX_LINE + " bytes");
-                }
-                line.write(b);
-                continue;
-            }
-            if (line.size() == 0) {
+            String line = readLine();
+            if (line == null || line.isEmpty()) {
                 if (data != null || event != null) {
-                    return new SseEvent(event, data == null ? "" : data.toString());
+                    return new SseEvent(event, lines != null ? lines.toString() : data == null ? "" : data);
+                }
+                if (line == null) {
+                    return null;
                 }
                 continue;
             }
-            String text = line.toString(StandardCharsets.UTF_8);
-            line.reset();
-            if (text.startsWith("data:")) {
-                data = append(data, value(text, 5));
-            } else if (text.startsWith("event:")) {
-                event = value(text, 6);
+            if (line.startsWith("data:")) {
+                String value = value(line, 5);
+                if (data == null) {
+                    data = value;
+                } else {
+                    // several data lines are joined by '\n'; rare, so the single-line case builds nothing
+                    if (lines == null) {
+                        lines = new StringBuilder(data);
+                    }
+                    lines.append('\n').append(value);
+                }
+            } else if (line.startsWith("event:")) {
+                event = value(line, 6);
             }
         }
-    }
-
-    private static StringBuilder append(StringBuilder data, String value) {
-        if (data == null) {
-            return new StringBuilder(value);
-        }
-        return data.append('\n').append(value);
     }
 
     private static String value(String line, int from) {
         return line.length() > from && line.charAt(from) == ' ' ? line.substring(from + 1) : line.substring(from);
     }
 
-    private int read() throws IOException {
-        if (pos == limit) {
-            limit = in.read(buffer, 0, buffer.length);
-            pos = 0;
-            if (limit <= 0) {
-                limit = 0;
-                return -1;
+    /** The next line without its terminator; at the end of the stream the unterminated rest, then null. */
+    private String readLine() throws IOException {
+        ByteArrayOutputStream spill = null;
+        while (true) {
+            if (pos == limit && !fill()) {
+                lastWasCr = false;
+                return spill == null ? null : spill.toString(StandardCharsets.UTF_8);
             }
+            if (lastWasCr) {
+                lastWasCr = false;
+                if (buffer[pos] == '\n') {
+                    pos++;
+                    continue;
+                }
+            }
+            int start = pos;
+            int end = start;
+            while (end < limit && buffer[end] != '\n' && buffer[end] != '\r') {
+                end++;
+            }
+            int length = end - start;
+            if ((spill == null ? 0 : spill.size()) + length > MAX_LINE) {
+                throw new IOException("an event line from the provider exceeds " + MAX_LINE + " bytes");
+            }
+            if (end < limit) {
+                lastWasCr = buffer[end] == '\r';
+                pos = end + 1;
+                if (spill == null) {
+                    return new String(buffer, start, length, StandardCharsets.UTF_8);
+                }
+                spill.write(buffer, start, length);
+                return spill.toString(StandardCharsets.UTF_8);
+            }
+            // the line goes on past what has arrived: keep this part and read on
+            if (spill == null) {
+                spill = new ByteArrayOutputStream(Math.max(256, 2 * length));
+            }
+            spill.write(buffer, start, length);
+            pos = limit;
         }
-        return buffer[pos++] & 0xff;
+    }
+
+    /** Reads what the stream has (at least one byte, blocking until then); false at its end. */
+    private boolean fill() throws IOException {
+        int n = in.read(buffer, 0, buffer.length);
+        pos = 0;
+        limit = Math.max(n, 0);
+        return n > 0;
     }
 }

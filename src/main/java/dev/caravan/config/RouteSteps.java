@@ -1,0 +1,87 @@
+package dev.caravan.config;
+
+import dev.caravan.api.ChatCompletionsApi;
+import dev.caravan.auth.GatewayKeys;
+import dev.caravan.budget.SpendGate;
+import dev.caravan.routing.Failover;
+import dev.caravan.routing.GatewayCall;
+import dev.caravan.routing.UpstreamCall;
+import org.apache.camel.Predicate;
+import org.apache.camel.Processor;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The chat request's steps (API route, failover chain, provider routes) as {@link Processor} and {@link Predicate} beans, which the
+ * routes reference by name ({@code process: ref: beginAttempt}, {@code expression: ref: attemptsLeft}). A
+ * {@code bean:} step with a {@code method:} goes through Camel's bean binding on every exchange (method lookup,
+ * parameter expressions, reflective call), and a simple expression with a method call such as
+ * {@code ${exchangeProperty.caravanCall.inProgress()}} builds a new bean invocation, OGNL split included, each time it
+ * is evaluated; these run several times per request, so they are plain method references instead.
+ */
+@Configuration(proxyBeanMethods = false)
+class RouteSteps {
+
+    @Bean
+    Processor authenticate(GatewayKeys keys) {
+        return keys::authenticate;
+    }
+
+    @Bean
+    Processor acceptChat(ChatCompletionsApi api) {
+        return api::accept;
+    }
+
+    @Bean
+    Processor respondChat(ChatCompletionsApi api) {
+        return api::respond;
+    }
+
+    /** True when the client asked for a {@code tier/<name>} model, which goes to the tier's route. */
+    @Bean
+    Predicate tierRequested() {
+        return exchange -> exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class).tier() != null;
+    }
+
+    /** Budgets, rate limits and maxCost, before any provider is called. */
+    @Bean
+    Processor admitSpend(SpendGate spend) {
+        return spend::admit;
+    }
+
+    @Bean
+    Processor planAttempts(Failover attempts) {
+        return attempts::plan;
+    }
+
+    /** True while the chain has not succeeded and attempts remain: the failover loop's condition. */
+    @Bean
+    Predicate attemptsLeft() {
+        return exchange -> exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class).inProgress();
+    }
+
+    @Bean
+    Processor beginAttempt(Failover attempts) {
+        return attempts::begin;
+    }
+
+    @Bean
+    Processor attemptSucceeded(Failover attempts) {
+        return attempts::succeeded;
+    }
+
+    @Bean
+    Processor attemptFailed(Failover attempts) {
+        return attempts::failed;
+    }
+
+    @Bean
+    Processor prepareUpstream(UpstreamCall upstream) {
+        return upstream::prepare;
+    }
+
+    @Bean
+    Processor completeUpstream(UpstreamCall upstream) {
+        return upstream::complete;
+    }
+}
