@@ -45,9 +45,7 @@ public class UpstreamCall {
         message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         message.setHeader("Accept", call.request().streaming() ? "text/event-stream" : "application/json");
-        // the caller's own key (BYOK) for this provider, if it sent one, else the gateway's
-        String byok = call.options().byok().keyFor(call.provider());
-        String apiKey = byok != null ? byok : provider.apiKey();
+        String apiKey = credential(call, provider);
         if (apiKey != null) {
             format.authHeaders(apiKey).forEach(message::setHeader);
         }
@@ -73,8 +71,8 @@ public class UpstreamCall {
         message.removeHeaders("*");
         if (status >= 400) {
             byte[] bytes = body == null ? new byte[0] : readAtMost(body, MAX_ERROR_BODY);
-            throw UpstreamErrors.fromStatus(call.provider(), status, errorMessage(format, bytes),
-                    retryAfterSeconds(retryAfter));
+            throw UpstreamErrors.fromStatus(call.provider(), status, redact(errorMessage(format, bytes),
+                    credential(call, providers.get(call.provider()))), retryAfterSeconds(retryAfter));
         }
         if (body == null) {
             throw UpstreamErrors.fromStatus(call.provider(), 502, "the provider sent an empty answer", null);
@@ -103,6 +101,22 @@ public class UpstreamCall {
             body.close();
             message.setBody(format.toCompletion(bytes));
         }
+    }
+
+    /** The caller's own key (BYOK) for this provider, if it sent one, else the gateway's. */
+    private static String credential(GatewayCall call, ProviderRegistry.Provider provider) {
+        String byok = call.options().byok().keyFor(call.provider());
+        return byok != null ? byok : provider.apiKey();
+    }
+
+    /**
+     * The provider's message without the credential it was called with: it is passed on to the client, and some
+     * providers quote the key they were given in any error (a 400 "invalid model for key sk-…"), not only in the
+     * 401 whose text is replaced anyway. A BYOK key must never come back, and the gateway's own even less.
+     */
+    static String redact(String message, String credential) {
+        return message == null || credential == null || credential.isEmpty() ? message
+                : message.replace(credential, "[credential]");
     }
 
     private static String errorMessage(ProviderFormat format, byte[] body) {

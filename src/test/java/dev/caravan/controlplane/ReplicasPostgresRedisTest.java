@@ -1,13 +1,15 @@
 package dev.caravan.controlplane;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.caravan.CaravanApplication;
 import dev.caravan.auth.Caller;
 import dev.caravan.auth.GatewayKeys;
 import dev.caravan.budget.Budget;
 import dev.caravan.budget.BudgetBook;
 import dev.caravan.canonical.Json;
 import dev.caravan.ratelimit.RateLimit;
+import dev.caravan.testing.TestGateway;
+import dev.caravan.testing.TestPostgres;
+import dev.caravan.testing.TestRedis;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.support.DefaultExchange;
@@ -15,10 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.io.IOException;
@@ -27,13 +27,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -48,53 +45,40 @@ import static org.awaitility.Awaitility.await;
 @ExtendWith(OutputCaptureExtension.class)
 class ReplicasPostgresRedisTest {
 
-    private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
-    private static final String REDIS = "redis://127.0.0.1:6379";
     private static final String GATEWAY_KEY = "cvn-test-gateway-key-0123456789";
     private static final String ADMIN_KEY = "cvn-test-admin-key-9876543210";
-    private static final String SCHEMA = "keys_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private static final String SCHEMA = TestPostgres.newSchema("keys");
+    private static final TestRedis SHARED = new TestRedis();
+    /** C's own prefix: every message A and B publish is lost to it. */
+    private static final TestRedis ISOLATED = new TestRedis();
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final List<ConfigurableApplicationContext> REPLICAS = new ArrayList<>();
-    private static final List<String> SECRETS = new ArrayList<>();
 
     private static ConfigurableApplicationContext a;
     private static ConfigurableApplicationContext b;
     private static ConfigurableApplicationContext c;
 
     @BeforeAll
-    static void startReplicas() throws SQLException {
-        try (Connection db = DriverManager.getConnection(POSTGRES, "postgres", "")) {
-            db.createStatement().execute("CREATE SCHEMA " + SCHEMA);
-        }
-        String sharedPrefix = "test-" + UUID.randomUUID() + ":";
-        a = start(sharedPrefix, "60s");
-        b = start(sharedPrefix, "60s");
-        c = start("test-" + UUID.randomUUID() + ":", "1s");
+    static void startReplicas() {
+        a = start(SHARED, "60s");
+        b = start(SHARED, "60s");
+        c = start(ISOLATED, "1s");
     }
 
     @AfterAll
     static void stopReplicas() throws SQLException {
         REPLICAS.forEach(ConfigurableApplicationContext::close);
-        try (Connection db = DriverManager.getConnection(POSTGRES, "postgres", "")) {
-            db.createStatement().execute("DROP SCHEMA " + SCHEMA + " CASCADE");
-        }
+        TestPostgres.drop(SCHEMA);
+        SHARED.close();
+        ISOLATED.close();
     }
 
-    private static ConfigurableApplicationContext start(String redisPrefix, String maxStaleness) {
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(CaravanApplication.class).run(
-                "--server.port=0",
-                "--spring.datasource.url=" + POSTGRES + "?currentSchema=" + SCHEMA,
-                "--spring.datasource.username=postgres",
-                "--spring.datasource.password=",
-                "--spring.flyway.default-schema=" + SCHEMA,
-                "--caravan.redis.url=" + REDIS,
-                "--caravan.redis.key-prefix=" + redisPrefix,
-                "--caravan.control-plane.max-staleness=" + maxStaleness,
-                "--AI_GATEWAY_API_KEY=" + GATEWAY_KEY,
-                "--CARAVAN_ADMIN_KEY=" + ADMIN_KEY,
-                // no provider key: each replica's built-in simulator serves every provider
-                "--caravan.routes.reload-interval=0s");
+    private static ConfigurableApplicationContext start(TestRedis redis, String maxStaleness) {
+        // no provider set: each replica's built-in simulator serves every provider
+        ConfigurableApplicationContext context = TestGateway.withKey(GATEWAY_KEY).postgres(SCHEMA)
+                .redis(redis.prefix()).set("caravan.control-plane.max-staleness", maxStaleness)
+                .set("CARAVAN_ADMIN_KEY", ADMIN_KEY).start();
         REPLICAS.add(context);
         return context;
     }
@@ -197,7 +181,6 @@ class ReplicasPostgresRedisTest {
     }
 
     private static URI uri(ConfigurableApplicationContext replica, String path) {
-        int port = ((WebServerApplicationContext) replica).getWebServer().getPort();
-        return URI.create("http://127.0.0.1:" + port + path);
+        return TestGateway.uri(replica, path);
     }
 }

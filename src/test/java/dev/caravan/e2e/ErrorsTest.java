@@ -117,6 +117,16 @@ class ErrorsTest extends GatewayTestBase {
     }
 
     @Test
+    void takes_the_provider_key_out_of_a_provider_message_it_passes_on() throws Exception {
+        SIMULATOR.enqueue(Reply.error(400, "The model 'gpt-9' does not exist or key " + ANTHROPIC_KEY
+                + " has no access to it"));
+        JsonNode error = assertError(chat(simpleRequest("anthropic/claude-haiku-4.5", false)), 400,
+                "invalid_request_error");
+        assertThat(error.path("message").asText())
+                .isEqualTo("anthropic: The model 'gpt-9' does not exist or key [credential] has no access to it");
+    }
+
+    @Test
     void turns_a_provider_500_into_a_502() throws Exception {
         SIMULATOR.enqueue(Reply.error(500, "internal"));
         JsonNode error = assertError(chat(simpleRequest("google/gemini-2.5-flash", false)), 502, "api_error");

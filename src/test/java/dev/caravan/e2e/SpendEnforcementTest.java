@@ -1,7 +1,6 @@
 package dev.caravan.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.caravan.CaravanApplication;
 import dev.caravan.auth.Caller;
 import dev.caravan.auth.GatewayKeys;
 import dev.caravan.budget.Budget;
@@ -10,13 +9,13 @@ import dev.caravan.canonical.Json;
 import dev.caravan.keys.KeyLookup;
 import dev.caravan.ratelimit.RateLimit;
 import dev.caravan.simulator.ProviderSimulator;
+import dev.caravan.testing.TestGateway;
 import dev.caravan.testing.TestRedis;
 import org.apache.camel.Exchange;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
@@ -183,7 +182,7 @@ class SpendEnforcementTest {
     }
 
     private static URI uri(ConfigurableApplicationContext instance, String path) {
-        return URI.create("http://127.0.0.1:" + instance.getEnvironment().getProperty("local.server.port") + path);
+        return TestGateway.uri(instance, path);
     }
 
     private static JsonNode json(HttpResponse<String> response) {
@@ -195,24 +194,10 @@ class SpendEnforcementTest {
                 null, false);
     }
 
-    /** Settings as command-line arguments: they outrank application.yaml (its port would be 8080). */
     private static ConfigurableApplicationContext start() {
-        return new SpringApplicationBuilder(CaravanApplication.class, TestBeans.class).run(
-                "--server.port=0",
-                "--AI_GATEWAY_API_KEY=" + GATEWAY_KEY,
-                "--caravan.providers.openai.base-url=" + SIMULATOR.baseUrl() + "/v1",
-                "--caravan.providers.openai.api-key=sk-test-openai-key-abcdefghijklmnop",
-                "--caravan.providers.anthropic.base-url=" + SIMULATOR.baseUrl(),
-                "--caravan.providers.anthropic.api-key=sk-ant-test-anthropic-key-abcdefghij",
-                "--caravan.providers.google.base-url=" + SIMULATOR.baseUrl(),
-                "--caravan.providers.google.api-key=AIza-test-google-key-abcdefghijklmnopqrst",
-                "--caravan.providers.mistral.base-url=" + SIMULATOR.baseUrl() + "/v1",
-                "--caravan.simulator.enabled=false",
-                "--caravan.routes.reload-interval=0s",
-                "--caravan.redis.url=" + TestRedis.URL,
-                "--caravan.redis.key-prefix=" + REDIS.prefix(),
+        return TestGateway.withKey(GATEWAY_KEY).providersAt(SIMULATOR).redis(REDIS.prefix()).beans(TestBeans.class)
                 // the test's key check replaces the real one by name, as the routes call it by name
-                "--spring.main.allow-bean-definition-overriding=true");
+                .set("spring.main.allow-bean-definition-overriding", true).start();
     }
 
     /** Test doubles for the key store and the budget book; unannotated, so no other test's scan picks them up. */

@@ -179,23 +179,28 @@ class UsageAccountingTest extends GatewayTestBase {
     void uses_a_byok_credential_for_that_request_only_and_never_echoes_or_logs_it(CapturedOutput output)
             throws Exception {
         String byokKey = "sk-byok-test-callers-own-key-0123456789";
-        SIMULATOR.enqueue(Reply.error(401, "Incorrect API key provided: " + byokKey), Reply.text("fine"));
+        // the 401's text is replaced anyway; a 400's is passed on, so the key it quotes must be taken out
+        SIMULATOR.enqueue(Reply.error(401, "Incorrect API key provided: " + byokKey),
+                Reply.error(400, "Invalid 'model' for the key " + byokKey), Reply.text("fine"));
+        String request = """
+                {"model":"openai/gpt-5","messages":[{"role":"user","content":"Say hello"}],
+                 "providerOptions":{"gateway":{"byok":{"openai":[{"apiKey":"%s"}]}}}}""".formatted(byokKey);
 
-        HttpResponse<String> rejected = chat("""
-                {"model":"openai/gpt-5","messages":[{"role":"user","content":"Say hello"}],
-                 "providerOptions":{"gateway":{"byok":{"openai":[{"apiKey":"%s"}]}}}}""".formatted(byokKey));
-        HttpResponse<String> served = chat("""
-                {"model":"openai/gpt-5","messages":[{"role":"user","content":"Say hello"}],
-                 "providerOptions":{"gateway":{"byok":{"openai":[{"apiKey":"%s"}]}}}}""".formatted(byokKey));
+        HttpResponse<String> rejected = chat(request);
+        HttpResponse<String> invalid = chat(request);
+        HttpResponse<String> served = chat(request);
 
         assertThat(served.statusCode()).isEqualTo(200);
         List<RecordedRequest> upstream = SIMULATOR.requests();
-        assertThat(upstream).hasSize(2).allSatisfy(r ->
+        assertThat(upstream).hasSize(3).allSatisfy(r ->
                 assertThat(r.header("authorization")).isEqualTo("Bearer " + byokKey));
-        await().atMost(Duration.ofSeconds(5)).until(() -> RECORDS.size() == 2);
-        assertThat(RECORDS.get(1).byok()).isTrue();
-        assertThat(RECORDS.get(1).costUsd()).isNotNull();
+        await().atMost(Duration.ofSeconds(5)).until(() -> RECORDS.size() == 3);
+        assertThat(RECORDS.get(2).byok()).isTrue();
+        assertThat(RECORDS.get(2).costUsd()).isNotNull();
         assertThat(rejected.body()).doesNotContain(byokKey);
+        assertThat(invalid.statusCode()).isEqualTo(400);
+        assertThat(json(invalid.body()).path("error").path("message").asText())
+                .isEqualTo("openai: Invalid 'model' for the key [credential]");
         assertThat(served.body()).doesNotContain(byokKey);
         assertThat(RECORDS.toString()).doesNotContain(byokKey);
         assertThat(output.getAll()).doesNotContain(byokKey);

@@ -1,9 +1,10 @@
 package dev.caravan.usage;
 
+import dev.caravan.testing.TestGateway;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
-import java.util.List;
 
 /** {@link UsageShutdownTest} on the default store: an H2 database in a file, as {@code bin/caravan run} uses. */
 class UsageShutdownH2Test extends UsageShutdownTest {
@@ -14,8 +15,8 @@ class UsageShutdownH2Test extends UsageShutdownTest {
     }
 
     @Override
-    List<String> database() {
-        return List.of("--spring.datasource.url=" + url());
+    TestGateway database(TestGateway gateway) {
+        return gateway.set("spring.datasource.url", url());
     }
 
     @Override

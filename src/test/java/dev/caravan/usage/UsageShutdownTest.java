@@ -1,18 +1,15 @@
 package dev.caravan.usage;
 
-import dev.caravan.CaravanApplication;
 import dev.caravan.simulator.ProviderSimulator;
 import dev.caravan.simulator.Reply;
+import dev.caravan.testing.TestGateway;
 import org.apache.camel.CamelContext;
 import org.apache.camel.component.seda.SedaEndpoint;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.JdbcTemplate;
 
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -51,8 +48,8 @@ abstract class UsageShutdownTest {
     @TempDir
     Path directory;
 
-    /** Command-line settings pointing the gateway at the database under test. */
-    abstract List<String> database();
+    /** Points the gateway at the database under test. */
+    abstract TestGateway database(TestGateway gateway);
 
     /** A connection to that database, opened after the gateway has gone. */
     abstract Connection reopen() throws SQLException;
@@ -87,12 +84,10 @@ abstract class UsageShutdownTest {
                 .chunkDelayMs(100));
         // the real interval: records of requests that end during the shutdown are queued after the forced batch
         ConfigurableApplicationContext gateway = start("1s");
-        int port = ((WebServerApplicationContext) gateway).getWebServer().getPort();
         HttpClient http = HttpClient.newHttpClient();
         List<CompletableFuture<HttpResponse<String>>> responses = new ArrayList<>();
         for (int n = 0; n < REQUESTS; n++) {
-            responses.add(http.sendAsync(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                                    + "/v1/chat/completions"))
+            responses.add(http.sendAsync(HttpRequest.newBuilder(TestGateway.uri(gateway, "/v1/chat/completions"))
                             .header("Authorization", "Bearer " + KEY).header("Content-Type", "application/json")
                             .POST(HttpRequest.BodyPublishers.ofString("""
                                     {"model":"openai/gpt-5","stream":%s,"stream_options":{"include_usage":true},
@@ -116,22 +111,10 @@ abstract class UsageShutdownTest {
     }
 
     private ConfigurableApplicationContext start(String batchInterval) {
-        List<String> args = new ArrayList<>(List.of(
-                "--server.port=0",
-                "--AI_GATEWAY_API_KEY=" + KEY,
-                "--caravan.routes.reload-interval=0s",
-                "--caravan.simulator.enabled=false",
-                "--caravan.providers.openai.base-url=" + SIMULATOR.baseUrl() + "/v1",
-                "--caravan.providers.openai.api-key=sk-test-openai-key-abcdefghijklmnop",
-                "--caravan.usage.batch-size=" + RECORDS * 2,
-                "--caravan.usage.batch-interval=" + batchInterval,
-                "--caravan.usage.spool.directory=" + directory.resolve("spool")));
-        for (String provider : List.of("anthropic", "google", "mistral")) {
-            args.add("--caravan.providers." + provider + ".base-url=" + SIMULATOR.baseUrl());
-            args.add("--caravan.providers." + provider + ".api-key=test-key-" + provider);
-        }
-        args.addAll(database());
-        return new SpringApplicationBuilder(CaravanApplication.class).run(args.toArray(String[]::new));
+        return database(TestGateway.withKey(KEY).providersAt(SIMULATOR)
+                .set("caravan.usage.batch-size", RECORDS * 2)
+                .set("caravan.usage.batch-interval", batchInterval)
+                .set("caravan.usage.spool.directory", directory.resolve("spool"))).start();
     }
 
     private List<String> storedIds(String pattern) throws SQLException {

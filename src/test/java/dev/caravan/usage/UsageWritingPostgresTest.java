@@ -1,5 +1,6 @@
 package dev.caravan.usage;
 
+import dev.caravan.testing.TestPostgres;
 import org.junit.jupiter.api.AfterAll;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -9,15 +10,15 @@ import org.springframework.test.context.DynamicPropertySource;
 @DirtiesContext
 class UsageWritingPostgresTest extends UsageWritingTest {
 
-    private static final String SCHEMA = Postgres.newSchema();
+    private static final String SCHEMA = TestPostgres.newSchema("usage");
 
     @DynamicPropertySource
     static void postgres(DynamicPropertyRegistry registry) {
-        Postgres.register(registry, SCHEMA);
+        TestPostgres.register(registry, SCHEMA);
     }
 
     @AfterAll
     static void dropSchema() throws Exception {
-        Postgres.drop(SCHEMA);
+        TestPostgres.drop(SCHEMA);
     }
 }
