@@ -222,6 +222,30 @@ final class HttpConnection implements AutoCloseable {
     }
 
     /**
+     * Waits up to {@code ms} for the next request on a kept-alive connection, as a server with a keep-alive timeout
+     * does before it closes the connection without telling the client.
+     *
+     * @return true if neither a byte of a next request nor the client's own close arrived in time
+     */
+    boolean idleFor(long ms) throws IOException {
+        if (pos < limit) {
+            return false;
+        }
+        socket.setSoTimeout((int) Math.clamp(ms, 1, Integer.MAX_VALUE));
+        try {
+            // an end of stream is left for readRequest() to see
+            fill();
+            return false;
+        } catch (SocketTimeoutException e) {
+            return true;
+        } finally {
+            if (!socket.isClosed()) {
+                socket.setSoTimeout(0);
+            }
+        }
+    }
+
+    /**
      * Waits up to {@code ms} (or {@link #FOREVER}) while watching the socket, because a stalled or slowly paced
      * response would otherwise only learn of a departed client at its next write, if ever. Bytes that arrive meanwhile
      * (a pipelined request) are kept for {@link #readRequest()}.

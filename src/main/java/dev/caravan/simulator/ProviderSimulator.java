@@ -8,6 +8,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collections;
 import java.util.List;
@@ -21,7 +22,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * An HTTP/1.1 server on 127.0.0.1 that speaks the OpenAI Chat Completions, Anthropic Messages and Gemini
  * generateContent wire formats, answers with scripted {@link Reply replies} (or a default one), and can misbehave on
- * purpose: errors, connection resets, stalls, and streams cut mid-way.
+ * purpose: errors, connection resets, stalls, streams cut mid-way, and a keep-alive timeout.
  *
  * <p>Endpoints: {@code POST /v1/chat/completions}, {@code POST /v1/messages},
  * {@code POST /v1beta/models/{model}:generateContent}, {@code POST /v1beta/models/{model}:streamGenerateContent},
@@ -40,9 +41,11 @@ public final class ProviderSimulator implements AutoCloseable {
     private final ArrayDeque<RecordedRequest> recorded = new ArrayDeque<>();
     private final LinkedBlockingDeque<RecordedRequest> untaken = new LinkedBlockingDeque<>();
     private final AtomicInteger aborted = new AtomicInteger();
+    private final AtomicInteger idleClosed = new AtomicInteger();
     private final RequestHandler handler = new RequestHandler(this);
     private final Thread acceptor;
     private volatile ReplyPlan defaultPlan;
+    private volatile long keepAliveTimeoutMs;
     private volatile boolean closed;
 
     private ProviderSimulator(int port, SimulatorDefaults defaults, int recordLimit) throws IOException {
@@ -137,7 +140,25 @@ public final class ProviderSimulator implements AutoCloseable {
         return aborted.get();
     }
 
-    /** Clears the reply queue, the recorded requests and the aborted count, and restores the default reply. */
+    /**
+     * Closes a kept-alive connection once it has waited {@code timeout} for its next request, without warning the
+     * client, as providers and the load balancers in front of them do (commonly after 5 to 60 s of idleness); until
+     * {@link #reset()}. A connection already waiting for a request when this is called keeps waiting without a
+     * timeout until its next request.
+     */
+    public void setKeepAliveTimeout(Duration timeout) {
+        keepAliveTimeoutMs = Math.max(1, timeout.toMillis());
+    }
+
+    /** Connections closed by the keep-alive timeout; counted once the connection is closed. */
+    public int idleConnectionsClosed() {
+        return idleClosed.get();
+    }
+
+    /**
+     * Clears the reply queue, the recorded requests and the counts, restores the default reply and turns the
+     * keep-alive timeout off.
+     */
     public void reset() {
         queue.clear();
         synchronized (recorded) {
@@ -145,6 +166,8 @@ public final class ProviderSimulator implements AutoCloseable {
             untaken.clear();
         }
         aborted.set(0);
+        idleClosed.set(0);
+        keepAliveTimeoutMs = 0;
         defaultPlan = new ReplyPlan(defaults.toReply());
     }
 
@@ -201,6 +224,13 @@ public final class ProviderSimulator implements AutoCloseable {
     private void serve(HttpConnection connection) {
         try {
             while (!closed) {
+                long keepAlive = keepAliveTimeoutMs;
+                if (keepAlive > 0 && connection.idleFor(keepAlive)) {
+                    // closed before it is counted, so a client that waits for the count finds it closed
+                    connection.close();
+                    idleClosed.incrementAndGet();
+                    break;
+                }
                 HttpConnection.Request request = connection.readRequest();
                 if (request == null) {
                     break;

@@ -213,7 +213,7 @@ class FailoverTest extends RoutingTestBase {
         int total = 300;
         for (int i = 0; i < total; i++) {
             HttpResponse<String> response = chat(request("acme/balanced", false, null));
-            // the provider drawn first, whoever finally served (a stale pooled connection can still fail over)
+            // the provider drawn first, whoever finally served
             if (routing(response).path("resolvedProvider").asText().equals("alpha")) {
                 alpha++;
             }

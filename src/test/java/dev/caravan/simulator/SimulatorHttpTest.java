@@ -119,6 +119,25 @@ class SimulatorHttpTest {
     }
 
     @Test
+    void keepAliveTimeoutClosesAConnectionThatWaitsTooLongForItsNextRequest() throws IOException {
+        sim.setKeepAliveTimeout(Duration.ofMillis(50));
+        try (Socket socket = new Socket("127.0.0.1", sim.port())) {
+            socket.setSoTimeout(5000);
+            socket.getOutputStream().write(post("/v1/chat/completions", BODY, "").getBytes(StandardCharsets.UTF_8));
+            InputStream in = socket.getInputStream();
+            String head = new String(in.readNBytes(15), StandardCharsets.US_ASCII);
+
+            await().atMost(Duration.ofSeconds(5)).until(() -> sim.idleConnectionsClosed() == 1);
+
+            assertThat(head).isEqualTo("HTTP/1.1 200 OK");
+            // the rest of the answer, then the end of the stream: the server closed, and no "Connection: close"
+            // had warned of it
+            String rest = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(rest).doesNotContain("Connection: close").endsWith("}");
+        }
+    }
+
+    @Test
     void nonStreamLatencyAndRecordingLimitAreHonoured() throws IOException {
         try (ProviderSimulator quiet = ProviderSimulator.start(0, SimulatorDefaults.defaults(), 0)) {
             quiet.enqueue(Reply.text("late").latencyMs(150));
