@@ -326,6 +326,8 @@ nginx_pids() { echo "$NGINX_PID" $(pgrep -P "$NGINX_PID" 2>/dev/null || true); }
 # Mistral → streaming simulator); in the full run instance B serves the 2,000 open streams (OpenAI → 10-second
 # simulator) and the 50 MB stream (Mistral → 50 MB simulator). Both start at once and run side by side; B is idle
 # while A is measured.
+# each Caravan keeps its usage records in an H2 file of its own (the default ./data/caravan would be locked by the
+# first one), as a single instance does by default: usage writing is part of what is measured
 start_caravan() {   # start_caravan NAME PORT OPENAI_SIM_PORT MISTRAL_SIM_PORT [JVM flags...]
   local name=$1 port=$2 openai=$3 mistral=$4
   shift 4
@@ -333,7 +335,9 @@ start_caravan() {   # start_caravan NAME PORT OPENAI_SIM_PORT MISTRAL_SIM_PORT [
     OPENAI_BASE_URL="http://127.0.0.1:$openai/v1" MISTRAL_BASE_URL="http://127.0.0.1:$mistral/v1" \
     ANTHROPIC_BASE_URL="http://127.0.0.1:$openai" GOOGLE_BASE_URL="http://127.0.0.1:$openai" \
     AI_GATEWAY_API_KEY="$KEY" \
-    "$JAVA" -Xmx1g "$@" -jar "$RUN_JAR" --server.port="$port" >"$OUT/caravan-$name.log" 2>&1 &
+    "$JAVA" -Xmx1g "$@" -jar "$RUN_JAR" --server.port="$port" \
+    --spring.datasource.url="jdbc:h2:file:$TMP/caravan-$name;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH" \
+    --caravan.usage.spool.directory="$TMP/usage-spool-$name" >"$OUT/caravan-$name.log" 2>&1 &
   PIDS+=($!)
   eval "CARAVAN_${name}_PID=$!"
   eval "CARAVAN_${name}_T0=$(date +%s)"
