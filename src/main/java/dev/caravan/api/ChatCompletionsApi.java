@@ -106,6 +106,10 @@ public class ChatCompletionsApi {
             out.setBody(new OpenAiSseBody(stream, call, meter, heartbeat));
         } else if (answer instanceof ChatCompletion completion) {
             out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+            if (completion.usage() == null && completion.choices() != null) {
+                // no usage from the provider: the meter counts the answer itself (and marks it estimated)
+                completion.choices().forEach(choice -> meter.countOutput(choice.message()));
+            }
             BigDecimal cost = meter.succeeded(completion.usage(), finishReason(completion));
             if (cost != null) {
                 out.setHeader("x-caravan-cost", cost.toPlainString());

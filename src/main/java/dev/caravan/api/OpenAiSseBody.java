@@ -2,8 +2,6 @@ package dev.caravan.api;
 
 import dev.caravan.canonical.ChatCompletionChunk;
 import dev.caravan.canonical.Json;
-import dev.caravan.canonical.Message;
-import dev.caravan.canonical.ToolCall;
 import dev.caravan.canonical.Usage;
 import dev.caravan.error.ErrorBody;
 import dev.caravan.error.ErrorResponder;
@@ -124,7 +122,7 @@ final class OpenAiSseBody extends InputStream {
         } catch (IOException | RuntimeException failure) {
             finished = true;
             GatewayException error = ErrorResponder.classify(failure, call.provider());
-            meter.failed(error, 200);
+            meter.failed(error, 200, usage);
             return event(Json.write(ErrorBody.of(error)));
         }
     }
@@ -136,18 +134,7 @@ final class OpenAiSseBody extends InputStream {
         }
         String reason = null;
         for (ChatCompletionChunk.ChunkChoice choice : chunk.choices()) {
-            Message delta = choice.delta();
-            if (delta != null) {
-                meter.countOutput(delta.content() == null ? null : delta.content().text());
-                meter.countOutput(delta.reasoningContent());
-                if (delta.toolCalls() != null) {
-                    for (ToolCall toolCall : delta.toolCalls()) {
-                        if (toolCall.function() != null) {
-                            meter.countOutput(toolCall.function().arguments());
-                        }
-                    }
-                }
-            }
+            meter.countOutput(choice.delta());
             if (choice.finishReason() != null) {
                 reason = choice.finishReason();
             }
@@ -172,7 +159,7 @@ final class OpenAiSseBody extends InputStream {
         if (!finished) {
             // closed before the end: the client went away (a finished stream has been accounted already)
             finished = true;
-            meter.cancelled();
+            meter.cancelled(usage);
         }
         source.close();
     }

@@ -34,7 +34,16 @@ public final class SpendEnforcer implements SpendControl {
     @Override
     public Admission admit(SpendRequest request) {
         RateLimiter.Admission rate = rateLimiter.admit(request.caller());
-        Budgets.Reservation reservation = budgets.reserve(request);
+        Budgets.Reservation reservation;
+        try {
+            reservation = budgets.reserve(request);
+        } catch (RuntimeException refused) {
+            // a request a budget refuses (or cannot check) costs the caller nothing, its rate limit included
+            if (rate != null) {
+                rate.giveBack();
+            }
+            throw refused;
+        }
         return rate == null && reservation == null ? UNLIMITED : new Admitted(rate, reservation);
     }
 

@@ -18,7 +18,8 @@ import java.util.List;
  * The failover chain's step between planning and the first provider call ({@code spend.admit}): applies the
  * request's {@code maxCost} to the plan (refusing the request when its first choice is above it, skipping fallbacks
  * that are) and asks {@link SpendControl} to admit the request's worst case against budgets and rate limits. Nothing
- * is counted when neither a ceiling, a budget nor a limit applies, so ordinary requests pay nothing for it.
+ * is counted when neither a ceiling nor a budget applies (rate limits charge real tokens when a request ends), so
+ * ordinary requests pay nothing for it.
  */
 @Component("spend")
 public class SpendGate {
@@ -37,9 +38,8 @@ public class SpendGate {
         Caller caller = meter.caller();
         String user = call.options().user();
         BigDecimal maxCost = call.options().maxCost();
-        boolean limited = caller.keyLimit().limited() || caller.projectLimit().limited()
-                || !budgets.budgetsFor(caller, user).isEmpty();
-        if (maxCost == null && !limited) {
+        // rate limits charge a request's real tokens when it ends: only budgets and maxCost need its worst case
+        if (maxCost == null && budgets.budgetsFor(caller, user).isEmpty()) {
             meter.admitted(control.admit(new SpendRequest(caller, user, BigDecimal.ZERO, 0, false)));
             return;
         }

@@ -1,10 +1,15 @@
 package dev.caravan.controlplane;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.caravan.error.ErrorKind;
+import dev.caravan.error.GatewayException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.github.benmanes.caffeine.cache.Ticker;
 
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
@@ -22,8 +27,10 @@ public final class FreshCache<K, V> {
 
     // refreshes are blocking JDBC calls; the common pool has one thread per core and must not wait on a database
     private static final Executor LOADERS = Executors.newVirtualThreadPerTaskExecutor();
+    private static final Logger LOG = LoggerFactory.getLogger(FreshCache.class);
 
     private final LoadingCache<K, V> cache;
+    private final AtomicBoolean failing = new AtomicBoolean();
 
     public FreshCache(ControlPlaneProperties properties, Function<K, V> loader) {
         this(properties, loader, Ticker.systemTicker(), LOADERS);
@@ -41,8 +48,25 @@ public final class FreshCache<K, V> {
                 .build(loader::apply);
     }
 
+    /**
+     * The value, loaded when absent or stale. A store that cannot be read is a 503 for this request, not a 500 with
+     * a stack trace per request: the first failure is logged, then nothing until a load succeeds again.
+     */
     public V get(K key) {
-        return cache.get(key);
+        try {
+            V value = cache.get(key);
+            if (failing.get()) {
+                failing.set(false);
+            }
+            return value;
+        } catch (RuntimeException storeDown) {
+            if (failing.compareAndSet(false, true)) {
+                LOG.warn("the control-plane store cannot be read; requests needing it get 503 until it can: {}",
+                        storeDown.toString());
+            }
+            throw new GatewayException(ErrorKind.STORE_UNAVAILABLE,
+                    "The gateway cannot read its key and budget store right now; retry shortly.");
+        }
     }
 
     /** Forgets the entries whose value matches; an in-flight refresh of one of them is discarded by Caffeine. */

@@ -31,6 +31,8 @@ public enum ErrorKind {
     UPSTREAM_UNAVAILABLE(502, "api_error", "provider_unavailable", true),
     UPSTREAM_OVERLOADED(503, "api_error", "provider_overloaded", true),
     /** Budgets could not be checked (Redis or the database unreachable): refused rather than risk overspending. */
+    /** The database behind keys and budgets cannot be read, and no cached answer is fresh enough to use. */
+    STORE_UNAVAILABLE(503, "api_error", "store_unavailable", false),
     BUDGET_UNAVAILABLE(503, "api_error", "budget_unavailable", false),
     /** Every provider that could serve was left out (open circuits, cool-downs) without being called. */
     NO_PROVIDER_AVAILABLE(503, "api_error", "no_provider_available", true),

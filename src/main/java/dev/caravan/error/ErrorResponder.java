@@ -38,7 +38,7 @@ public class ErrorResponder {
         message.removeHeaders("*");
         RequestMeter meter = exchange.getProperty(RequestMeter.PROPERTY, RequestMeter.class);
         if (meter != null) {
-            meter.failed(error, error.kind().status());
+            meter.failed(error, error.kind().status(), null);
             message.setHeader("x-caravan-generation-id", meter.generationId());
             meter.rateLimitHeaders().forEach(message::setHeader);
         }

@@ -43,6 +43,15 @@ public class GatewayException extends RuntimeException {
                 + "served by this gateway; GET /v1/models lists the models.", "model", null, null);
     }
 
+    /** This error with {@code secret} cut out of its message; itself when the message does not contain it. */
+    public GatewayException without(String secret) {
+        if (secret == null || secret.isEmpty() || getMessage() == null || !getMessage().contains(secret)) {
+            return this;
+        }
+        return new GatewayException(kind, getMessage().replace(secret, "[credential]"), param, provider,
+                retryAfterSeconds, upstreamStatus);
+    }
+
     public ErrorKind kind() {
         return kind;
     }

@@ -87,7 +87,7 @@ public final class RateLimiter {
                 taken.add(bucket);
             }
         }
-        return new Admission(RateLimitHeaders.of(requests, tokens), List.copyOf(tokenBuckets));
+        return new Admission(RateLimitHeaders.of(requests, tokens), List.copyOf(tokenBuckets), List.copyOf(taken));
     }
 
     private static List<Subject> subjects(Caller caller) {
@@ -127,10 +127,23 @@ public final class RateLimiter {
 
         private final Map<String, String> headers;
         private final List<Bucket> tokenBuckets;
+        private final List<Bucket> requestBuckets;
 
-        Admission(Map<String, String> headers, List<Bucket> tokenBuckets) {
+        Admission(Map<String, String> headers, List<Bucket> tokenBuckets, List<Bucket> requestBuckets) {
             this.headers = Collections.unmodifiableMap(headers);
             this.tokenBuckets = tokenBuckets;
+            this.requestBuckets = requestBuckets;
+        }
+
+        /** The request was refused after all (a budget): the requests it took are given back, as for any refusal. */
+        public void giveBack() {
+            for (Bucket bucket : requestBuckets) {
+                try {
+                    bucket.addTokens(1);
+                } catch (RuntimeException e) {
+                    LOG.warn("a refused request could not be given back to its rate limit: {}", e.toString());
+                }
+            }
         }
 
         public Map<String, String> headers() {

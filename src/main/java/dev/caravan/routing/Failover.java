@@ -107,8 +107,18 @@ public class Failover {
                 ? new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, call.provider()
                 + ": no first byte within the time limit", null, call.provider(), null)
                 : ErrorResponder.classify(caught, call.provider());
+        if (call.byok() && error.kind() == ErrorKind.UPSTREAM_AUTHENTICATION) {
+            error = new GatewayException(ErrorKind.UPSTREAM_AUTHENTICATION, call.provider()
+                    + ": the provider refused the BYOK credential sent with this request", null, call.provider(),
+                    null, error.upstreamStatus());
+        }
         call.recordFailure(error);
-        health.failed(call.provider(), call.elapsedNanos(), error.kind().retryable(), error.retryAfterSeconds());
+        // a caller's own account (BYOK) refusing it, out of credit or rate-limited says nothing about the provider:
+        // it must not open the circuit or cool the provider down for every other caller
+        boolean callersAccount = call.byok() && (error.kind() == ErrorKind.UPSTREAM_AUTHENTICATION
+                || error.kind() == ErrorKind.RATE_LIMITED || Integer.valueOf(402).equals(error.upstreamStatus()));
+        health.failed(call.provider(), call.elapsedNanos(), error.kind().retryable() && !callersAccount,
+                callersAccount ? null : error.retryAfterSeconds());
         if (error.kind() == ErrorKind.CONTEXT_LENGTH_EXCEEDED) {
             call.skipToLargerContextThan(call.current().model());
         } else if (!error.kind().retryable()) {

@@ -7,7 +7,10 @@ import dev.caravan.error.UpstreamErrors;
 import dev.caravan.format.ProviderFormat;
 import dev.caravan.format.ProviderFormats;
 import dev.caravan.format.UpstreamRequest;
+import dev.caravan.canonical.ChatCompletionChunk;
 import dev.caravan.stream.ChunkStream;
+import dev.caravan.stream.SseEvent;
+import dev.caravan.stream.StreamDecoder;
 import dev.caravan.stream.UpstreamAbort;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -15,6 +18,7 @@ import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.util.List;
 
 /**
  * What a provider route calls around its HTTP endpoint: {@link #prepare} writes the request in the provider's
@@ -71,14 +75,15 @@ public class UpstreamCall {
         message.removeHeaders("*");
         if (status >= 400) {
             byte[] bytes = body == null ? new byte[0] : readAtMost(body, MAX_ERROR_BODY);
-            throw UpstreamErrors.fromStatus(call.provider(), status, redact(errorMessage(format, bytes),
-                    credential(call, providers.get(call.provider()))), retryAfterSeconds(retryAfter));
+            throw UpstreamErrors.fromStatus(call.provider(), status, errorMessage(format, bytes),
+                    retryAfterSeconds(retryAfter)).without(credential(call, providers.get(call.provider())));
         }
         if (body == null) {
             throw UpstreamErrors.fromStatus(call.provider(), 502, "the provider sent an empty answer", null);
         }
         if (call.request().streaming()) {
-            ChunkStream stream = new ChunkStream(body, format.streamDecoder());
+            ChunkStream stream = new ChunkStream(body,
+                    redacting(format.streamDecoder(), credential(call, providers.get(call.provider()))));
             try {
                 if (!stream.awaitFirst(call.firstByteNanosLeft())) {
                     throw new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, call.provider()
@@ -110,13 +115,26 @@ public class UpstreamCall {
     }
 
     /**
-     * The provider's message without the credential it was called with: it is passed on to the client, and some
-     * providers quote the key they were given in any error (a 400 "invalid model for key sk-…"), not only in the
-     * 401 whose text is replaced anyway. A BYOK key must never come back, and the gateway's own even less.
+     * A decoder whose error events lose the credential the provider was called with: their messages go to the client,
+     * and some providers quote the key they were given in any error (a 400 "invalid model for key sk-…"), not only in
+     * the 401 whose text is replaced anyway. A BYOK key must never come back, and the gateway's own even less.
      */
-    static String redact(String message, String credential) {
-        return message == null || credential == null || credential.isEmpty() ? message
-                : message.replace(credential, "[credential]");
+    static StreamDecoder redacting(StreamDecoder decoder, String credential) {
+        return new StreamDecoder() {
+            @Override
+            public List<ChatCompletionChunk> decode(SseEvent event) {
+                try {
+                    return decoder.decode(event);
+                } catch (GatewayException error) {
+                    throw error.without(credential);
+                }
+            }
+
+            @Override
+            public List<ChatCompletionChunk> finish() {
+                return decoder.finish();
+            }
+        };
     }
 
     private static String errorMessage(ProviderFormat format, byte[] body) {

@@ -43,7 +43,9 @@ class ServingConfiguration {
         FilterRegistrationBean<DirectPlatformHttp> registration = new FilterRegistrationBean<>(
                 new DirectPlatformHttp(camel.getComponent("platform-http", PlatformHttpComponent.class)));
         // right after Spring Boot's CharacterEncodingFilter (HIGHEST_PRECEDENCE), which makes request bodies UTF-8
-        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        // and after the observation filter (HIGHEST_PRECEDENCE + 1), so http.server.requests metrics and traces, once
+        // turned on, still see these requests
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 2);
         registration.addUrlPatterns("/*");
         return registration;
     }

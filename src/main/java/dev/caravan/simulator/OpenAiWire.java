@@ -100,8 +100,11 @@ final class OpenAiWire extends Wire {
             sb.append(']');
         }
         sb.append(",\"annotations\":[]},\"logprobs\":null,\"finish_reason\":");
-        str(sb, finishReason(plan.finish)).append("}],\"usage\":");
-        usage(sb, plan, ex);
+        str(sb, finishReason(plan.finish)).append("}]");
+        if (!plan.reply.omitUsage()) {
+            sb.append(",\"usage\":");
+            usage(sb, plan, ex);
+        }
         return sb.append(",\"service_tier\":\"default\",\"system_fingerprint\":\"").append(FINGERPRINT).append("\"}")
                 .toString();
     }
@@ -156,7 +159,7 @@ final class OpenAiWire extends Wire {
                 .append("{},\"logprobs\":null,\"finish_reason\":");
         str(last, finishReason(plan.finish)).append("}]").append(ex.includeUsage() ? ",\"usage\":null}\n\n" : "}\n\n");
         sink.event(last.toString(), false);
-        if (ex.includeUsage()) {
+        if (ex.includeUsage() && !plan.reply.omitUsage()) {
             // The usage chunk has no choices; reuse the envelope up to "choices".
             StringBuilder usage = new StringBuilder(prefix.length() + 300)
                     .append(prefix, 0, prefix.length() - "[{\"index\":0,\"delta\":".length())

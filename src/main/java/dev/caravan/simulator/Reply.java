@@ -33,7 +33,8 @@ public record Reply(
         int retryAfterSeconds,
         int cutAfterChunks,
         long latencyMs,
-        long chunkDelayMs) {
+        long chunkDelayMs,
+        boolean omitUsage) {
 
     public enum Kind {
         /** A normal answer: text, reasoning and/or tool calls. */
@@ -75,22 +76,22 @@ public record Reply(
             throw new IllegalArgumentException("error status must be 4xx or 5xx: " + status);
         }
         return new Reply(Kind.ERROR, null, null, List.of(), DEFAULT_CHUNKS, null, -1, -1, 0, 0, -1,
-                status, message, -1, -1, 0, 0);
+                status, message, -1, -1, 0, 0, false);
     }
 
     public static Reply reset() {
         return new Reply(Kind.RESET, null, null, List.of(), DEFAULT_CHUNKS, null, -1, -1, 0, 0, -1,
-                0, null, -1, -1, 0, 0);
+                0, null, -1, -1, 0, 0, false);
     }
 
     public static Reply stall() {
         return new Reply(Kind.STALL, null, null, List.of(), DEFAULT_CHUNKS, null, -1, -1, 0, 0, -1,
-                0, null, -1, -1, 0, 0);
+                0, null, -1, -1, 0, 0, false);
     }
 
     private static Reply content(String text, String reasoning, List<ToolCallSpec> calls) {
         return new Reply(Kind.CONTENT, text, reasoning, calls, DEFAULT_CHUNKS, null, -1, -1, 0, 0, -1,
-                0, null, -1, -1, 0, 0);
+                0, null, -1, -1, 0, 0, false);
     }
 
     // Named with* because a static factory and an instance method cannot share a signature in Java.
@@ -160,13 +161,21 @@ public record Reply(
         return edit(d -> d.chunkDelayMs = ms);
     }
 
+    /**
+     * Sends no usage at all, as OpenAI-compatible servers that ignore {@code stream_options.include_usage} do
+     * (OpenAI wire only).
+     */
+    public Reply withoutUsage() {
+        return edit(d -> d.omitUsage = true);
+    }
+
     private Reply edit(Consumer<Draft> change) {
         Draft d = new Draft(this);
         change.accept(d);
         return d.build();
     }
 
-    /** Mutable twin so each fluent method changes one field without repeating all seventeen. */
+    /** Mutable twin so each fluent method changes one field without repeating all eighteen. */
     private static final class Draft {
         Kind kind;
         String text;
@@ -185,6 +194,7 @@ public record Reply(
         int cutAfterChunks;
         long latencyMs;
         long chunkDelayMs;
+        boolean omitUsage;
 
         Draft(Reply r) {
             kind = r.kind;
@@ -204,12 +214,13 @@ public record Reply(
             cutAfterChunks = r.cutAfterChunks;
             latencyMs = r.latencyMs;
             chunkDelayMs = r.chunkDelayMs;
+            omitUsage = r.omitUsage;
         }
 
         Reply build() {
             return new Reply(kind, text, reasoning, toolCalls, chunks, finishReason, promptTokens, completionTokens,
                     cachedTokens, cacheWriteTokens, reasoningTokens, status, errorMessage, retryAfterSeconds,
-                    cutAfterChunks, latencyMs, chunkDelayMs);
+                    cutAfterChunks, latencyMs, chunkDelayMs, omitUsage);
         }
     }
 }

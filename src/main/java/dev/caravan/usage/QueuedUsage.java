@@ -1,5 +1,6 @@
 package dev.caravan.usage;
 
+import org.apache.camel.Endpoint;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;
 
@@ -14,6 +15,7 @@ import java.util.List;
 public class QueuedUsage implements UsageSink {
 
     private final ProducerTemplate producer;
+    private volatile Endpoint endpoint;
     private final UsageSpool spool;
     private final String queue;
 
@@ -24,10 +26,20 @@ public class QueuedUsage implements UsageSink {
         this.queue = "seda:usage?size=" + properties.queueSize() + "&blockWhenFull=false";
     }
 
+    /** Resolved once: looking a URI up normalises it again, on every request. */
+    private Endpoint endpoint() {
+        Endpoint resolved = endpoint;
+        if (resolved == null) {
+            resolved = producer.getCamelContext().getEndpoint(queue);
+            endpoint = resolved;
+        }
+        return resolved;
+    }
+
     @Override
     public void record(UsageRecord record) {
         try {
-            producer.sendBody(queue, record);
+            producer.sendBody(endpoint(), record);
         } catch (RuntimeException queueFullOrStopped) {
             spool.spool(List.of(record));
         }

@@ -2,6 +2,8 @@ package dev.caravan.usage;
 
 import dev.caravan.auth.Caller;
 import dev.caravan.budget.SpendControl;
+import dev.caravan.canonical.Message;
+import dev.caravan.canonical.ToolCall;
 import dev.caravan.canonical.Usage;
 import dev.caravan.error.GatewayException;
 import dev.caravan.routing.GatewayCall;
@@ -54,6 +56,11 @@ public final class RequestMeter {
     }
 
     public void admitted(SpendControl.Admission granted) {
+        if (admission != null) {
+            // the first admission's reservation would never be settled: a chain that admits twice is broken
+            granted.settle(java.math.BigDecimal.ZERO, 0);
+            throw new IllegalStateException("spend was admitted twice for one request: fix the chain route");
+        }
         this.admission = granted;
     }
 
@@ -74,11 +81,24 @@ public final class RequestMeter {
         }
     }
 
-    /** Counts streamed output text, which becomes the usage when the provider reports none. */
-    public void countOutput(String text) {
-        if (text != null && !text.isEmpty()) {
-            countedOutput += TokenCount.of(text);
+    /**
+     * Counts output (a stream's delta, or a whole answer's message): text, reasoning and tool-call arguments. The
+     * count becomes the usage when the provider reports none.
+     */
+    public void countOutput(Message output) {
+        if (output == null) {
+            return;
         }
+        long tokens = TokenCount.of(output.content() == null ? null : output.content().text())
+                + TokenCount.of(output.reasoningContent());
+        if (output.toolCalls() != null) {
+            for (ToolCall toolCall : output.toolCalls()) {
+                if (toolCall.function() != null) {
+                    tokens += TokenCount.of(toolCall.function().arguments());
+                }
+            }
+        }
+        countedOutput += tokens;
     }
 
     /**
@@ -89,15 +109,21 @@ public final class RequestMeter {
         return finish(UsageRecord.Outcome.SUCCESS, 200, null, usage, finishReason);
     }
 
-    /** Ended with an error: before the answer began ({@code status} is the error's) or during a stream (200). */
-    public void failed(GatewayException error, int status) {
+    /**
+     * Ended with an error: before the answer began ({@code status} is the error's) or during a stream (200), with
+     * the usage the provider reported before it failed, if any.
+     */
+    public void failed(GatewayException error, int status, Usage usageSoFar) {
         finish(UsageRecord.Outcome.ERROR, status, error.kind().code() == null ? error.kind().type()
-                : error.kind().code(), null, null);
+                : error.kind().code(), usageSoFar, null);
     }
 
-    /** The client went away before the end; what was already generated is still billed by the provider. */
-    public void cancelled() {
-        finish(UsageRecord.Outcome.CANCELLED, 200, "client_closed", null, null);
+    /**
+     * The client went away before the end; what was already generated is still billed by the provider, so the
+     * usage it reported, if any, or else the tokens counted here, are charged.
+     */
+    public void cancelled(Usage usageSoFar) {
+        finish(UsageRecord.Outcome.CANCELLED, 200, "client_closed", usageSoFar, null);
     }
 
     private BigDecimal finish(UsageRecord.Outcome outcome, int status, String errorCode, Usage usage,

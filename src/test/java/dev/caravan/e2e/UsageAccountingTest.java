@@ -211,6 +211,41 @@ class UsageAccountingTest extends GatewayTestBase {
     }
 
     @Test
+    void a_byok_account_that_is_refused_or_rate_limited_does_not_take_the_provider_out_for_other_callers()
+            throws Exception {
+        String byokKey = "sk-byok-test-limited-account-0123456789";
+        String byokRequest = """
+                {"model":"openai/gpt-5","messages":[{"role":"user","content":"Say hello"}],
+                 "providerOptions":{"gateway":{"byok":{"openai":[{"apiKey":"%s"}]}}}}""".formatted(byokKey);
+        SIMULATOR.enqueue(Reply.error(429, "Rate limit reached for your organization").retryAfter(600),
+                Reply.error(401, "Incorrect API key provided"));
+
+        HttpResponse<String> limited = chat(byokRequest);
+        HttpResponse<String> refused = chat(byokRequest);
+
+        assertThat(limited.statusCode()).isEqualTo(429);
+        assertThat(json(refused.body()).path("error").path("message").asText()).contains("BYOK credential");
+        // the gateway's own account is fine: its callers must still reach the provider at once
+        SIMULATOR.enqueue(Reply.text("fine"));
+        HttpResponse<String> other = chat(simpleRequest("openai/gpt-5", false));
+        assertThat(other.statusCode()).isEqualTo(200);
+        assertThat(SIMULATOR.lastRequest().header("authorization")).isEqualTo("Bearer " + OPENAI_KEY);
+    }
+
+    @Test
+    void counts_the_output_of_an_answer_that_came_without_usage_and_says_it_is_estimated() throws Exception {
+        SIMULATOR.enqueue(Reply.text("one two three four five").withoutUsage());
+
+        HttpResponse<String> response = chat(simpleRequest("openai/gpt-5", false));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        UsageRecord record = onlyRecord();
+        assertThat(record.tokensEstimated()).isTrue();
+        assertThat(record.outputTokens()).isEqualTo(5L);
+        assertThat(record.costUsd()).isPositive();
+    }
+
+    @Test
     void rejects_a_malformed_max_cost_or_byok_option() throws Exception {
         HttpResponse<String> cost = chat("""
                 {"model":"openai/gpt-5","messages":[{"role":"user","content":"hi"}],

@@ -6,6 +6,7 @@ import dev.caravan.auth.KeyHash;
 import dev.caravan.controlplane.Change;
 import dev.caravan.controlplane.ControlPlaneProperties;
 import dev.caravan.controlplane.FreshCache;
+import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
 import dev.caravan.ratelimit.RateLimit;
 import org.apache.camel.Exchange;
@@ -40,11 +41,15 @@ class KeyLookupTest {
     private final AtomicInteger queries = new AtomicInteger();
     /** The fake api_keys table: hash to caller; a missing hash is unknown or revoked. */
     private final Map<String, Caller> table = new ConcurrentHashMap<>(Map.of(HASH, CALLER));
+    private volatile boolean databaseDown;
     /** Background work (refreshes) waits here until the test runs it: a database slower than any request. */
     private final Queue<Runnable> background = new ConcurrentLinkedQueue<>();
     private final KeyLookup lookup = new KeyLookup(new FreshCache<>(new ControlPlaneProperties(STALENESS, 1000),
             hash -> {
                 queries.incrementAndGet();
+                if (databaseDown) {
+                    throw new IllegalStateException("Connection refused");
+                }
                 return Optional.ofNullable(table.get(hash));
             }, nanos::get, background::add));
 
@@ -54,6 +59,19 @@ class KeyLookupTest {
             assertThat(lookup.caller(HASH)).contains(CALLER);
         }
         assertThat(queries).hasValue(1);
+    }
+
+    @Test
+    void a_database_that_cannot_be_read_is_a_503_for_the_request_not_an_internal_error() {
+        databaseDown = true;
+
+        assertThatThrownBy(() -> lookup.caller(HASH)).isInstanceOfSatisfying(GatewayException.class, e -> {
+            assertThat(e.kind()).isEqualTo(ErrorKind.STORE_UNAVAILABLE);
+            assertThat(e.kind().status()).isEqualTo(503);
+            assertThat(e.getMessage()).doesNotContain("Connection refused");
+        });
+        databaseDown = false;
+        assertThat(lookup.caller(HASH)).contains(CALLER);
     }
 
     @Test

@@ -56,6 +56,17 @@ abstract class RateLimiterContract {
     }
 
     @Test
+    void a_request_refused_after_admission_gives_its_request_back() {
+        RateLimiter limiter = limiter();
+        Caller caller = key("key_back", "prj_back", new RateLimit(2L, null), new RateLimit(5L, null));
+
+        limiter.admit(caller).giveBack();
+
+        // the given-back request left both the key's and the project's buckets as they were
+        assertThat(limiter.admit(caller).headers()).containsEntry("x-ratelimit-remaining-requests", "1");
+    }
+
+    @Test
     void tokens_are_charged_at_the_end_and_a_debt_makes_the_next_requests_wait() {
         RateLimiter limiter = limiter();
         Caller caller = key("key_1", null, new RateLimit(null, 1000L), RateLimit.NONE);
