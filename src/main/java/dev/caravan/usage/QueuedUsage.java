@@ -4,20 +4,31 @@ import org.apache.camel.Endpoint;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;
 
+import jakarta.annotation.PreDestroy;
+
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The usage sink: hands each record to the {@code seda:usage} queue that {@code routes/shared/usage-writer.yaml}
- * drains in batches, and returns. The queue never blocks a request thread: when it is full, or Camel has already
- * stopped, the record goes to the spool instead, which the writer replays once it can.
+ * drains in batches, and returns. The queue never blocks a request thread: when it is full (the database has been
+ * away long enough to fill it), or Camel has already stopped, the record waits in an overflow list that goes to the
+ * spool in batches ({@value #OVERFLOW_BATCH} records a file, or whatever is there when the replay timer runs or the
+ * gateway stops), so a request thread writes and syncs a spool file once per that many records, not once each.
  */
 @Component
 public class QueuedUsage implements UsageSink {
+
+    static final int OVERFLOW_BATCH = 1000;
 
     private final ProducerTemplate producer;
     private volatile Endpoint endpoint;
     private final UsageSpool spool;
     private final String queue;
+    private final ConcurrentLinkedQueue<UsageRecord> overflow = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger overflowSize = new AtomicInteger();
 
     public QueuedUsage(ProducerTemplate producer, UsageSpool spool, UsageProperties properties) {
         this.producer = producer;
@@ -41,7 +52,23 @@ public class QueuedUsage implements UsageSink {
         try {
             producer.sendBody(endpoint(), record);
         } catch (RuntimeException queueFullOrStopped) {
-            spool.spool(List.of(record));
+            overflow.add(record);
+            if (overflowSize.incrementAndGet() >= OVERFLOW_BATCH) {
+                spoolOverflow();
+            }
+        }
+    }
+
+    /** Moves the records waiting in the overflow list to the spool, as one batch; called by the replay route too. */
+    @PreDestroy
+    public void spoolOverflow() {
+        List<UsageRecord> batch = new ArrayList<>();
+        for (UsageRecord record = overflow.poll(); record != null; record = overflow.poll()) {
+            overflowSize.decrementAndGet();
+            batch.add(record);
+        }
+        if (!batch.isEmpty()) {
+            spool.spool(batch);
         }
     }
 }
