@@ -21,6 +21,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 public final class RequestMeter {
 
     public static final String PROPERTY = "caravanMeter";
+    /** Characters of output collected before they are tokenized: bounds the memory of thousands of open streams. */
+    private static final int COUNT_BLOCK = 8 * 1024;
 
     private final Metering metering;
     private final String generationId;
@@ -31,8 +33,12 @@ public final class RequestMeter {
     private volatile GatewayCall call;
     private volatile SpendControl.Admission admission;
     private volatile long firstTokenNanos;
-    /** Output tokens of a stream as counted here, for when the provider gives no usage. */
-    private volatile long countedOutput;
+    /**
+     * Output as counted here, for when the provider gives no usage: text is collected and tokenized a block at a
+     * time, as tokenizing every few-character delta on its own costs more than the rest of the chunk's accounting.
+     */
+    private long countedOutput;
+    private final StringBuilder uncounted = new StringBuilder();
 
     RequestMeter(Metering metering, String generationId, Caller caller) {
         this.metering = metering;
@@ -85,20 +91,39 @@ public final class RequestMeter {
      * Counts output (a stream's delta, or a whole answer's message): text, reasoning and tool-call arguments. The
      * count becomes the usage when the provider reports none.
      */
-    public void countOutput(Message output) {
+    public synchronized void countOutput(Message output) {
         if (output == null) {
             return;
         }
-        long tokens = TokenCount.of(output.content() == null ? null : output.content().text())
-                + TokenCount.of(output.reasoningContent());
+        append(output.content() == null ? null : output.content().text());
+        append(output.reasoningContent());
         if (output.toolCalls() != null) {
             for (ToolCall toolCall : output.toolCalls()) {
                 if (toolCall.function() != null) {
-                    tokens += TokenCount.of(toolCall.function().arguments());
+                    append(toolCall.function().arguments());
                 }
             }
         }
-        countedOutput += tokens;
+        if (uncounted.length() >= COUNT_BLOCK) {
+            countedOutput += TokenCount.of(uncounted.toString());
+            uncounted.setLength(0);
+        }
+    }
+
+    private void append(String text) {
+        if (text != null && !text.isEmpty()) {
+            // deltas joined are the text the model wrote: tokenized together, as the provider counts them
+            uncounted.append(text);
+        }
+    }
+
+    /** The output counted so far, the text still waiting included. */
+    private synchronized long countedOutput() {
+        if (!uncounted.isEmpty()) {
+            countedOutput += TokenCount.of(uncounted.toString());
+            uncounted.setLength(0);
+        }
+        return countedOutput;
     }
 
     /**
@@ -133,13 +158,14 @@ public final class RequestMeter {
         }
         long now = System.nanoTime();
         GatewayCall gatewayCall = call;
+        long counted = usage == null ? countedOutput() : 0;
         boolean served = gatewayCall != null && gatewayCall.current() != null
-                && (outcome == UsageRecord.Outcome.SUCCESS || countedOutput > 0 || firstTokenNanos != 0);
+                && (outcome == UsageRecord.Outcome.SUCCESS || counted > 0 || firstTokenNanos != 0);
         boolean estimated = false;
         if (served && usage == null) {
             long input = TokenCount.input(gatewayCall.request());
             usage = Usage.of((int) Math.min(Integer.MAX_VALUE, input),
-                    (int) Math.min(Integer.MAX_VALUE, countedOutput), null, null, null);
+                    (int) Math.min(Integer.MAX_VALUE, counted), null, null, null);
             estimated = true;
         }
         BigDecimal cost = served ? Cost.of(gatewayCall.current().model().pricing(), usage) : null;
