@@ -326,6 +326,10 @@ nginx_pids() { echo "$NGINX_PID" $(pgrep -P "$NGINX_PID" 2>/dev/null || true); }
 # Mistral → streaming simulator); in the full run instance B serves the 2,000 open streams (OpenAI → 10-second
 # simulator) and the 50 MB stream (Mistral → 50 MB simulator). Both start at once and run side by side; B is idle
 # while A is measured.
+# Caravan's heap is the one camel-k/deployment.yaml gives it: 70 % of a 1 GiB container (-XX:MaxRAMPercentage=70).
+# With a larger heap, G1 lets garbage pile up before collecting and the resident memory shows that, not what the
+# gateway needs; in a 1 GiB container a process past 1 GiB is killed.
+CARAVAN_HEAP=-Xmx717m
 # each Caravan keeps its usage records in an H2 file of its own (the default ./data/caravan would be locked by the
 # first one), as a single instance does by default: usage writing is part of what is measured
 start_caravan() {   # start_caravan NAME PORT OPENAI_SIM_PORT MISTRAL_SIM_PORT [JVM flags...]
@@ -335,7 +339,7 @@ start_caravan() {   # start_caravan NAME PORT OPENAI_SIM_PORT MISTRAL_SIM_PORT [
     OPENAI_BASE_URL="http://127.0.0.1:$openai/v1" MISTRAL_BASE_URL="http://127.0.0.1:$mistral/v1" \
     ANTHROPIC_BASE_URL="http://127.0.0.1:$openai" GOOGLE_BASE_URL="http://127.0.0.1:$openai" \
     AI_GATEWAY_API_KEY="$KEY" \
-    "$JAVA" -Xmx1g "$@" -jar "$RUN_JAR" --server.port="$port" \
+    "$JAVA" $CARAVAN_HEAP "$@" -jar "$RUN_JAR" --server.port="$port" \
     --spring.datasource.url="jdbc:h2:file:$TMP/caravan-$name;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH" \
     --caravan.usage.spool.directory="$TMP/usage-spool-$name" >"$OUT/caravan-$name.log" 2>&1 &
   PIDS+=($!)
@@ -729,7 +733,7 @@ fi
   echo "| machine | $(nproc) CPUs, $CPU_MODEL, $MEM_GB GiB memory, Linux $(uname -r) |"
   echo "| load average (1/5/15 min) | at start $LOAD_START, at end $LOAD_END |"
   echo "| JDK | $JDK_VERSION ($JAVA_HOME) |"
-  echo "| Caravan | commit $COMMIT$DIRTY; \`java -Xmx1g -jar target/caravan.jar\`, default GC, virtual threads on$([ "$JFR" = 1 ] && echo ', JFR profiling on (instance A)') |"
+  echo "| Caravan | commit $COMMIT$DIRTY; \`java $CARAVAN_HEAP -jar target/caravan.jar\`, default GC, virtual threads on$([ "$JFR" = 1 ] && echo ', JFR profiling on (instance A)') |"
   echo "| nginx | $NGINX_VERSION, 1 worker, upstream keepalive, proxy_buffering off |"
   echo "| load generators | wrk $WRK_VERSION (-t2), bench/OpenLoad.java (open loop), bench/StreamProbe.java |"
   echo "| wall time | ${ELAPSED} s |"
