@@ -64,11 +64,26 @@ public final class Budgets {
         return reservation;
     }
 
-    /** Books the request's real cost and sends the alerts it triggers. Never throws: the request is over. */
-    public void settle(Reservation reservation, BigDecimal actualCost) {
+    /**
+     * Books the request's real cost and sends the alerts it triggers. Never throws: the request is over. A request
+     * served on the caller's own key ({@code servedByByok}) after being admitted as gateway-paid (its plan mixed both)
+     * is released without charge from the budgets that leave BYOK out.
+     */
+    public void settle(Reservation reservation, BigDecimal actualCost, boolean servedByByok) {
         try {
-            ledger.settle(reservation.id(), reservation.lines(), reservation.worstCaseNanos(),
-                    Money.nanos(actualCost)).forEach(alerts::send);
+            long actual = Money.nanos(actualCost);
+            List<BudgetLine> charged = reservation.lines();
+            if (servedByByok) {
+                charged = reservation.lines().stream().filter(line -> line.budget().includeByok()).toList();
+                List<BudgetLine> free = reservation.lines().stream().filter(line -> !line.budget().includeByok())
+                        .toList();
+                if (!free.isEmpty()) {
+                    ledger.settle(reservation.id(), free, reservation.worstCaseNanos(), 0);
+                }
+            }
+            if (!charged.isEmpty()) {
+                ledger.settle(reservation.id(), charged, reservation.worstCaseNanos(), actual).forEach(alerts::send);
+            }
         } catch (RuntimeException e) {
             // the reservation lapses at its lease (Redis) and the cost is in the usage records, which seed the
             // ledger when an account goes missing; the client already has its answer

@@ -20,5 +20,14 @@ public interface SpendControl {
          * served) and the tokens it really used. Called exactly once per admitted request; later calls do nothing.
          */
         void settle(java.math.BigDecimal actualCost, long actualTokens);
+
+        /**
+         * As {@link #settle(java.math.BigDecimal, long)}, for a request that was admitted as paid by the gateway but
+         * served by a provider on the caller's own key (BYOK) when {@code servedByByok}: budgets that leave BYOK out
+         * are then released without being charged.
+         */
+        default void settle(java.math.BigDecimal actualCost, long actualTokens, boolean servedByByok) {
+            settle(actualCost, actualTokens);
+        }
     }
 }

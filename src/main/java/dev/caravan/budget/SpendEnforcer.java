@@ -66,11 +66,16 @@ public final class SpendEnforcer implements SpendControl {
 
         @Override
         public void settle(BigDecimal actualCost, long actualTokens) {
+            settle(actualCost, actualTokens, false);
+        }
+
+        @Override
+        public void settle(BigDecimal actualCost, long actualTokens, boolean servedByByok) {
             if (!settled.compareAndSet(false, true)) {
                 return;
             }
             if (reservation != null) {
-                budgets.settle(reservation, actualCost);
+                budgets.settle(reservation, actualCost, servedByByok);
             }
             if (rate != null) {
                 rate.settle(actualTokens);

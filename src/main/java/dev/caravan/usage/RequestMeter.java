@@ -172,7 +172,7 @@ public final class RequestMeter {
         long tokens = usage == null || usage.totalTokens() == null ? 0 : usage.totalTokens();
         SpendControl.Admission granted = admission;
         if (granted != null) {
-            granted.settle(cost == null ? BigDecimal.ZERO : cost, tokens);
+            granted.settle(cost == null ? BigDecimal.ZERO : cost, tokens, served && gatewayCall.byok());
         }
         long latency = (now - startNanos) / 1_000_000;
         Long ttft = null;

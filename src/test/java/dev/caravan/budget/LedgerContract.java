@@ -138,6 +138,23 @@ abstract class LedgerContract {
     }
 
     @Test
+    void a_request_admitted_as_gateway_paid_but_served_on_a_byok_key_is_charged_only_where_byok_counts() {
+        Budget excluding = Spend.hard("bud_mx", Budget.Scope.KEY, "1.00");
+        Budget including = Spend.budget("bud_mi", Budget.Scope.PROJECT, "1.00", Budget.Period.DAILY,
+                Budget.Mode.HARD, true, List.of(), null);
+        Ledger ledger = ledger(SpendHistory.NONE);
+        SpendControl spend = spendControl(ledger, excluding, including);
+
+        // its plan had a provider on the gateway's key too, so it was admitted (and reserved) as gateway-paid
+        spend.admit(request("0.60")).settle(usd("0.40"), 10, true);
+
+        assertThat(spent(ledger, excluding)).isZero();
+        assertThat(spent(ledger, including)).isEqualTo(nanos("0.40"));
+        // both reservations were released: 0.60 fits the BYOK-excluding budget again, 0.60 more the other (0.40 spent)
+        spend.admit(request("0.60")).settle(usd("0"), 0);
+    }
+
+    @Test
     void a_second_settle_releases_nothing() {
         SpendControl spend = spendControl(Spend.hard("bud_k", Budget.Scope.KEY, "1.00"));
         SpendControl.Admission first = spend.admit(request("0.50"));
