@@ -40,7 +40,7 @@ public class SpendGate {
         BigDecimal maxCost = call.options().maxCost();
         // rate limits charge a request's real tokens when it ends: only budgets and maxCost need its worst case
         if (maxCost == null && budgets.budgetsFor(caller, user).isEmpty()) {
-            meter.admitted(control.admit(new SpendRequest(caller, user, BigDecimal.ZERO, 0, false)));
+            meter.admitted(control.admit(new SpendRequest(caller, user, BigDecimal.ZERO, false)));
             return;
         }
         long input = TokenCount.inputUpperBound(call.request());
@@ -48,30 +48,32 @@ public class SpendGate {
             applyCeiling(call, input, maxCost);
         }
         BigDecimal worst = BigDecimal.ZERO;
-        long output = 0;
         boolean allByok = true;
         for (Attempt attempt : call.remainingPlan()) {
-            long cap = WorstCase.outputTokens(call.request(), attempt.model(), input);
-            worst = worst.max(WorstCase.cost(attempt.model().pricing(), input, cap));
-            output = Math.max(output, cap);
+            worst = worst.max(worstCost(call, attempt, input));
             allByok &= call.options().byok().has(attempt.provider());
         }
-        meter.admitted(control.admit(new SpendRequest(caller, user, worst, input + output, allByok)));
+        meter.admitted(control.admit(new SpendRequest(caller, user, worst, allByok)));
+    }
+
+    /** The attempt's model at its most: {@code input} tokens plus the most output the request may get from it. */
+    private static BigDecimal worstCost(GatewayCall call, Attempt attempt, long input) {
+        return WorstCase.cost(attempt.model().pricing(), input,
+                WorstCase.outputTokens(call.request(), attempt.model(), input));
     }
 
     private static void applyCeiling(GatewayCall call, long input, BigDecimal maxCost) {
         List<Attempt> plan = call.remainingPlan();
         Attempt first = plan.get(0);
-        long firstOutput = WorstCase.outputTokens(call.request(), first.model(), input);
-        BigDecimal firstCost = WorstCase.cost(first.model().pricing(), input, firstOutput);
+        BigDecimal firstCost = worstCost(call, first, input);
         if (firstCost.compareTo(maxCost) > 0) {
+            long firstOutput = WorstCase.outputTokens(call.request(), first.model(), input);
             throw new GatewayException(ErrorKind.MAX_COST_EXCEEDED, "The request could cost up to $"
                     + firstCost.toPlainString() + " on " + first.model().id() + " (about " + input
                     + " input tokens and up to " + firstOutput + " output tokens), above its maxCost of $"
                     + maxCost.toPlainString() + ". Lower max_tokens or raise maxCost.", "maxCost", null, null);
         }
-        call.skipPlanned(attempt -> WorstCase.cost(attempt.model().pricing(), input,
-                WorstCase.outputTokens(call.request(), attempt.model(), input)).compareTo(maxCost) > 0,
+        call.skipPlanned(attempt -> worstCost(call, attempt, input).compareTo(maxCost) > 0,
                 "worst case above maxCost");
     }
 }

@@ -11,8 +11,7 @@ import java.math.BigDecimal;
  * @param user            the request's {@code user} routing option, or null
  * @param worstCaseCost   USD: estimated input tokens plus the output cap, at the price of the most expensive model
  *                        the request may be served by (fallbacks included)
- * @param estimatedTokens the input estimate plus the output cap, for token rate limits
  * @param byok            the request is paid with the caller's own provider key
  */
-public record SpendRequest(Caller caller, String user, BigDecimal worstCaseCost, long estimatedTokens, boolean byok) {
+public record SpendRequest(Caller caller, String user, BigDecimal worstCaseCost, boolean byok) {
 }

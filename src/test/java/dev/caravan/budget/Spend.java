@@ -33,11 +33,11 @@ final class Spend {
     }
 
     static SpendRequest request(String worstCaseUsd) {
-        return new SpendRequest(CALLER, "alice", new BigDecimal(worstCaseUsd), 1000, false);
+        return new SpendRequest(CALLER, "alice", new BigDecimal(worstCaseUsd), false);
     }
 
     static SpendRequest byok(String worstCaseUsd) {
-        return new SpendRequest(CALLER, "alice", new BigDecimal(worstCaseUsd), 1000, true);
+        return new SpendRequest(CALLER, "alice", new BigDecimal(worstCaseUsd), true);
     }
 
     static long nanos(String usd) {
