@@ -3,6 +3,7 @@ package dev.caravan.budget;
 import dev.caravan.auth.Caller;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
+import dev.caravan.format.ProviderFormats;
 import dev.caravan.routing.Attempt;
 import dev.caravan.routing.GatewayCall;
 import dev.caravan.usage.RequestMeter;
@@ -26,10 +27,12 @@ public class SpendGate {
 
     private final SpendControl control;
     private final BudgetBook budgets;
+    private final ProviderFormats formats;
 
-    public SpendGate(SpendControl control, BudgetBook budgets) {
+    public SpendGate(SpendControl control, BudgetBook budgets, ProviderFormats formats) {
         this.control = control;
         this.budgets = budgets;
+        this.formats = formats;
     }
 
     public void admit(Exchange exchange) {
@@ -56,21 +59,35 @@ public class SpendGate {
         meter.admitted(control.admit(new SpendRequest(caller, user, worst, allByok)));
     }
 
-    /** The attempt's model at its most: {@code input} tokens plus the most output the request may get from it. */
-    private static BigDecimal worstCost(GatewayCall call, Attempt attempt, long input) {
-        return WorstCase.cost(attempt.model().pricing(), input,
-                WorstCase.outputTokens(call.request(), attempt.model(), input));
+    /** The attempt's model at its most, counted on the request as the attempt's format sends it. */
+    private BigDecimal worstCost(GatewayCall call, Attempt attempt, long input) {
+        return WorstCase.cost(attempt.model().pricing(), sentInput(call, attempt, input),
+                sentOutput(call, attempt, input));
     }
 
-    private static void applyCeiling(GatewayCall call, long input, BigDecimal maxCost) {
+    /** The request's input plus what the attempt's format adds to it (Anthropic's tool-use prompt). */
+    private long sentInput(GatewayCall call, Attempt attempt, long input) {
+        return input + formats.get(attempt.format()).addedInputTokens(call.request());
+    }
+
+    /**
+     * The most output the provider may bill: what the format sends, after its adjustments (Anthropic raises
+     * {@code max_tokens} above a thinking budget; Gemini thinks beside its limit), not the client's {@code max_tokens}.
+     */
+    private long sentOutput(GatewayCall call, Attempt attempt, long input) {
+        return formats.get(attempt.format()).billableOutputTokens(call.request(),
+                WorstCase.outputCap(attempt.model(), input));
+    }
+
+    private void applyCeiling(GatewayCall call, long input, BigDecimal maxCost) {
         List<Attempt> plan = call.remainingPlan();
         Attempt first = plan.get(0);
         BigDecimal firstCost = worstCost(call, first, input);
         if (firstCost.compareTo(maxCost) > 0) {
-            long firstOutput = WorstCase.outputTokens(call.request(), first.model(), input);
             throw new GatewayException(ErrorKind.MAX_COST_EXCEEDED, "The request could cost up to $"
-                    + firstCost.toPlainString() + " on " + first.model().id() + " (about " + input
-                    + " input tokens and up to " + firstOutput + " output tokens), above its maxCost of $"
+                    + firstCost.toPlainString() + " on " + first.model().id() + " (about "
+                    + sentInput(call, first, input) + " input tokens and up to " + sentOutput(call, first, input)
+                    + " output tokens), above its maxCost of $"
                     + maxCost.toPlainString() + ". Lower max_tokens or raise maxCost.", "maxCost", null, null);
         }
         call.skipPlanned(attempt -> worstCost(call, attempt, input).compareTo(maxCost) > 0,

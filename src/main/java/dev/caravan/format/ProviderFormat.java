@@ -34,6 +34,32 @@ public interface ProviderFormat {
         return toUpstream(request, providerModel, warnings);
     }
 
+    /**
+     * The most output tokens (reasoning included) the provider may bill for {@code request} as this format sends it,
+     * after every adjustment the format makes (a defaulted or raised {@code max_tokens}, a thinking budget, several
+     * choices); {@code modelOutputCap} is what the provider allows when no limit is sent. Hard budgets reserve this
+     * and {@code maxCost} is checked against it, so it must never be below what {@link #toUpstream} lets through.
+     * OpenAI-compatible providers get the request as it is: {@code n} choices of at most the request's limit.
+     */
+    default long billableOutputTokens(ChatRequest request, long modelOutputCap) {
+        Integer limit = request.outputLimit();
+        long perChoice = limit == null ? modelOutputCap : Math.min(limit, modelOutputCap);
+        return perChoice * choices(request);
+    }
+
+    /**
+     * Input tokens the provider bills on top of the request's own messages and tools for what the format adds
+     * (a system prompt of its own for tool use, an output instruction); zero for formats that add nothing.
+     */
+    default long addedInputTokens(ChatRequest request) {
+        return 0;
+    }
+
+    /** How many choices the request asks for; {@code n} below 1 is refused by providers and counted as one. */
+    static long choices(ChatRequest request) {
+        return request.n() == null ? 1 : Math.max(1, request.n());
+    }
+
     /** Headers that authenticate with the provider's key. */
     Map<String, String> authHeaders(String apiKey);
 

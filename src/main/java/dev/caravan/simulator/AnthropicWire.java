@@ -36,6 +36,12 @@ final class AnthropicWire extends Wire {
         return textOr(body.get("model"), "claude-simulated");
     }
 
+    /** {@code max_tokens} is required and thinking counts against it. */
+    @Override
+    int outputAllowance(JsonNode body) {
+        return body.path("max_tokens").asInt(-1);
+    }
+
     @Override
     int estimatePromptTokens(JsonNode body) {
         long chars = textChars(body.get("system"));

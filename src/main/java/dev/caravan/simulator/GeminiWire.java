@@ -35,6 +35,17 @@ final class GeminiWire extends Wire {
         return "gemini-simulated";
     }
 
+    /** As Gemini's documentation has it: thinking billed beside {@code maxOutputTokens}, per candidate. */
+    @Override
+    int outputAllowance(JsonNode body) {
+        JsonNode config = body.path("generationConfig");
+        if (!config.has("maxOutputTokens")) {
+            return -1;
+        }
+        int thinking = Math.max(0, config.path("thinkingConfig").path("thinkingBudget").asInt(0));
+        return (config.get("maxOutputTokens").asInt() + thinking) * Math.max(1, config.path("candidateCount").asInt(1));
+    }
+
     @Override
     int estimatePromptTokens(JsonNode body) {
         long chars = textChars(body.path("systemInstruction").get("parts"));

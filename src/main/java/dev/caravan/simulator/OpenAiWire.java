@@ -40,6 +40,14 @@ final class OpenAiWire extends Wire {
         return textOr(body.get("model"), "gpt-simulated");
     }
 
+    /** Reasoning tokens count against the limit; each of {@code n} choices may use all of it. */
+    @Override
+    int outputAllowance(JsonNode body) {
+        JsonNode limit = body.hasNonNull("max_completion_tokens") ? body.get("max_completion_tokens")
+                : body.get("max_tokens");
+        return limit == null ? -1 : limit.asInt() * Math.max(1, body.path("n").asInt(1));
+    }
+
     @Override
     int estimatePromptTokens(JsonNode body) {
         long chars = 0;

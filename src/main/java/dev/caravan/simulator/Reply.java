@@ -48,6 +48,8 @@ public record Reply(
     }
 
     static final int DEFAULT_CHUNKS = 4;
+    /** {@code completionTokens} meaning: the request's whole output allowance, see {@link #billingWholeAllowance}. */
+    static final int WHOLE_ALLOWANCE = -2;
 
     public Reply {
         toolCalls = List.copyOf(toolCalls);
@@ -125,6 +127,14 @@ public record Reply(
             d.promptTokens = prompt;
             d.completionTokens = completion;
         });
+    }
+
+    /**
+     * Bills the most output the request allows, as the provider counts it (Anthropic's {@code max_tokens}, thinking
+     * included; Gemini's limit plus its thinking budget): the worst case a budget has to cover.
+     */
+    public Reply billingWholeAllowance() {
+        return edit(d -> d.completionTokens = WHOLE_ALLOWANCE);
     }
 
     public Reply cachedTokens(int n) {

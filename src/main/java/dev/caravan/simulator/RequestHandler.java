@@ -68,6 +68,10 @@ final class RequestHandler {
 
         // Rejected requests never reach here, so they do not consume scripted replies, as with a real upstream.
         ReplyPlan plan = simulator.nextPlan();
+        if (plan.reply.completionTokens() == Reply.WHOLE_ALLOWANCE && wire.outputAllowance(body) >= 0) {
+            // the one reply whose size depends on the request: planned again with the allowance it was sent
+            plan = new ReplyPlan(plan.reply.usage(plan.reply.promptTokens(), wire.outputAllowance(body)));
+        }
         Reply reply = plan.reply;
         boolean stream = pathStream || wire.wantsStream(body);
         switch (reply.kind()) {

@@ -32,6 +32,12 @@ abstract sealed class Wire permits OpenAiWire, AnthropicWire, GeminiWire {
 
     abstract String model(JsonNode body);
 
+    /**
+     * The most output tokens (reasoning included) the request lets this provider generate and bill, as the provider
+     * counts them; -1 when it sets no limit. What {@link Reply#billingWholeAllowance()} bills.
+     */
+    abstract int outputAllowance(JsonNode body);
+
     /** Deterministic prompt size: characters of the message texts / 4, at least 1. */
     abstract int estimatePromptTokens(JsonNode body);
 

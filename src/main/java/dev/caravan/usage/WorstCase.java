@@ -1,6 +1,5 @@
 package dev.caravan.usage;
 
-import dev.caravan.canonical.ChatRequest;
 import dev.caravan.routing.ModelEntry;
 
 import java.math.BigDecimal;
@@ -20,13 +19,15 @@ public final class WorstCase {
     private WorstCase() {
     }
 
-    /** The request's {@code max_tokens}, else the model's output cap, else what its context window leaves. */
-    public static long outputTokens(ChatRequest request, ModelEntry model, long inputTokens) {
-        Integer asked = request.outputLimit();
-        long cap = model.maxOutputTokens() != null ? model.maxOutputTokens()
+    /**
+     * The most output {@code model} gives when a request sets no limit: its output cap, else what its context window
+     * leaves. The provider's format turns it into the request's bound
+     * ({@link dev.caravan.format.ProviderFormat#billableOutputTokens}).
+     */
+    public static long outputCap(ModelEntry model, long inputTokens) {
+        return model.maxOutputTokens() != null ? model.maxOutputTokens()
                 : model.contextWindow() != null ? Math.max(0, model.contextWindow() - inputTokens)
                 : UNKNOWN_OUTPUT_CAP;
-        return asked != null ? Math.min(asked, cap) : cap;
     }
 
     /** USD; zero for a model without prices (its requests are not charged either). */

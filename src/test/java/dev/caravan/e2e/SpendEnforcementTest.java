@@ -9,6 +9,7 @@ import dev.caravan.canonical.Json;
 import dev.caravan.keys.KeyLookup;
 import dev.caravan.ratelimit.RateLimit;
 import dev.caravan.simulator.ProviderSimulator;
+import dev.caravan.simulator.Reply;
 import dev.caravan.testing.TestGateway;
 import dev.caravan.testing.TestRedis;
 import org.apache.camel.Exchange;
@@ -16,6 +17,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
@@ -31,8 +34,12 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -52,11 +59,17 @@ class SpendEnforcementTest {
             "rate", new Caller("key_rate", null, new RateLimit(2L, null), RateLimit.NONE),
             "hard", new Caller("key_hard", null, RateLimit.NONE, RateLimit.NONE),
             "soft", new Caller("key_soft", null, RateLimit.NONE, RateLimit.NONE),
-            "credits", new Caller("key_credits", null, RateLimit.NONE, RateLimit.NONE));
+            "credits", new Caller("key_credits", null, RateLimit.NONE, RateLimit.NONE),
+            "thinking-anthropic", new Caller("key_thinking_anthropic", null, RateLimit.NONE, RateLimit.NONE),
+            "thinking-google", new Caller("key_thinking_google", null, RateLimit.NONE, RateLimit.NONE),
+            "choices-openai", new Caller("key_choices_openai", null, RateLimit.NONE, RateLimit.NONE));
     private static final List<Budget> BUDGETS = List.of(
             budget("bud_hard", "key_hard", "0.01", Budget.Mode.HARD),
             budget("bud_soft", "key_soft", "0.000001", Budget.Mode.SOFT),
-            budget("bud_credits", "key_credits", "10.00", Budget.Mode.HARD));
+            budget("bud_credits", "key_credits", "10.00", Budget.Mode.HARD),
+            budget("bud_thinking_anthropic", "key_thinking_anthropic", "0.10", Budget.Mode.HARD),
+            budget("bud_thinking_google", "key_thinking_google", "0.10", Budget.Mode.HARD),
+            budget("bud_choices_openai", "key_choices_openai", "0.02", Budget.Mode.HARD));
 
     private static ConfigurableApplicationContext one;
     private static ConfigurableApplicationContext two;
@@ -120,6 +133,43 @@ class SpendEnforcementTest {
         assertThat(chat(two, "hard", 100).statusCode()).isEqualTo(200);
     }
 
+    /**
+     * The probe's overspend: the reservation covered the client's {@code max_tokens: 1}, but Anthropic was sent 16,385
+     * (its thinking budget plus one) and billed up to that; Gemini thinks beside its limit; OpenAI bills each of
+     * {@code n} choices. The simulator bills the whole allowance it was sent, so each served request costs about its
+     * worst case and only one fits the budget. Before the fix all ten were served, 8 to 10 times the budget.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({
+            "thinking-anthropic, anthropic/claude-haiku-4.5, '\"reasoning_effort\":\"high\",\"max_tokens\":1', 0.10",
+            "thinking-google, google/gemini-2.5-flash, '\"reasoning_effort\":\"high\",\"max_tokens\":1', 0.10",
+            "choices-openai, openai/gpt-5-mini, '\"n\":3,\"max_tokens\":2000', 0.02"})
+    void a_hard_budget_covers_what_the_provider_is_sent_not_what_the_client_asked(
+            String caller, String model, String options, String limit) throws Exception {
+        SIMULATOR.setDefaultReply(Reply.text("A long answer.").billingWholeAllowance());
+        String body = """
+                {"model":"%s",%s,"messages":[{"role":"user","content":"Think hard"}]}""".formatted(model, options);
+        List<HttpResponse<String>> answers;
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<HttpResponse<String>>> sent = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                ConfigurableApplicationContext instance = i % 2 == 0 ? one : two;
+                sent.add(pool.submit(() -> send(instance, caller, body)));
+            }
+            answers = new ArrayList<>();
+            for (Future<HttpResponse<String>> answer : sent) {
+                answers.add(answer.get());
+            }
+        }
+        List<HttpResponse<String>> served = answers.stream().filter(a -> a.statusCode() == 200).toList();
+        assertThat(answers).allSatisfy(a -> assertThat(a.statusCode()).isIn(200, 402));
+        BigDecimal spent = served.stream().map(a -> json(a).get("usage").get("cost").decimalValue())
+                .reduce(BigDecimal.ZERO, BigDecimal::add);
+        assertThat(spent).isLessThanOrEqualTo(new BigDecimal(limit));
+        assertThat(served).hasSize(1);
+        assertThat(SIMULATOR.requests()).hasSize(1);
+    }
+
     @Test
     void a_soft_budget_spent_on_one_instance_refuses_on_the_other() throws Exception {
         assertThat(chat(one, "soft", 50).statusCode()).isEqualTo(200);
@@ -172,9 +222,13 @@ class SpendEnforcementTest {
 
     private HttpResponse<String> chat(ConfigurableApplicationContext instance, String caller, int maxTokens)
             throws IOException, InterruptedException {
-        String body = """
+        return send(instance, caller, """
                 {"model":"openai/gpt-5-mini","max_tokens":%d,"messages":[{"role":"user","content":"Say hello"}]}"""
-                .formatted(maxTokens);
+                .formatted(maxTokens));
+    }
+
+    private HttpResponse<String> send(ConfigurableApplicationContext instance, String caller, String body)
+            throws IOException, InterruptedException {
         return http.send(HttpRequest.newBuilder(uri(instance, "/v1/chat/completions"))
                 .header("Authorization", "Bearer " + GATEWAY_KEY).header("x-test-caller", caller)
                 .header("Content-Type", "application/json").timeout(Duration.ofSeconds(20))

@@ -140,6 +140,21 @@ class UsageAccountingTest extends GatewayTestBase {
     }
 
     @Test
+    void max_cost_counts_the_thinking_budget_anthropic_is_sent_not_the_max_tokens_the_client_asked() throws Exception {
+        // the probe answered this at $0.015: max_tokens 1 is sent as 16,385 (thinking budget 16,384 + 1), up to
+        // 16,385 x $5/M = $0.082 of output on Haiku 4.5
+        HttpResponse<String> response = chat("""
+                {"model":"anthropic/claude-haiku-4.5","max_tokens":1,"reasoning_effort":"high",
+                 "messages":[{"role":"user","content":"Think hard"}],"providerOptions":{"gateway":{"maxCost":0.0001}}}""");
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        JsonNode error = json(response.body()).path("error");
+        assertThat(error.path("code").asText()).isEqualTo("max_cost_exceeded");
+        assertThat(error.path("message").asText()).contains("up to 16385 output tokens");
+        assertThat(SIMULATOR.requests()).isEmpty();
+    }
+
+    @Test
     void refuses_a_request_whose_worst_case_is_above_its_max_cost_before_any_provider_is_called() throws Exception {
         // up to 1,000 output tokens at $10/M is already $0.01
         HttpResponse<String> response = chat("""

@@ -31,13 +31,10 @@ class WorstCaseTest {
     }
 
     @Test
-    void caps_output_at_max_tokens_then_the_models_limit_then_what_the_window_leaves() {
-        assertThat(WorstCase.outputTokens(request(",\"max_tokens\":500"), model(200_000, 64_000), 10)).isEqualTo(500);
-        assertThat(WorstCase.outputTokens(request(",\"max_completion_tokens\":90000"), model(200_000, 64_000), 10))
-                .isEqualTo(64_000);
-        assertThat(WorstCase.outputTokens(request(""), model(8_000, null), 1_000)).isEqualTo(7_000);
-        assertThat(WorstCase.outputTokens(request(""), model(null, null), 1_000))
-                .isEqualTo(WorstCase.UNKNOWN_OUTPUT_CAP);
+    void caps_output_at_the_models_limit_then_what_the_window_leaves() {
+        assertThat(WorstCase.outputCap(model(200_000, 64_000), 10)).isEqualTo(64_000);
+        assertThat(WorstCase.outputCap(model(8_000, null), 1_000)).isEqualTo(7_000);
+        assertThat(WorstCase.outputCap(model(null, null), 1_000)).isEqualTo(WorstCase.UNKNOWN_OUTPUT_CAP);
     }
 
     @Test

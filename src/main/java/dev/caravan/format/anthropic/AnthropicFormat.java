@@ -12,6 +12,7 @@ import dev.caravan.stream.StreamDecoder;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -45,6 +46,27 @@ public class AnthropicFormat implements ProviderFormat {
             body = AnthropicCaching.markStaticPrefix(body, warnings);
         }
         return UpstreamRequest.body(Json.write(body));
+    }
+
+    /**
+     * The {@code max_tokens} the request is sent with, which Anthropic requires and counts thinking against: the
+     * mapper defaults it, or raises it above the thinking budget {@code reasoning_effort} asks for (a request with
+     * {@code max_tokens: 1} and high effort is sent with 16,385). Read off the very request the mapper builds.
+     */
+    @Override
+    public long billableOutputTokens(ChatRequest request, long modelOutputCap) {
+        return AnthropicMapper.toRequest(request, "", new ArrayList<>()).maxTokens();
+    }
+
+    /**
+     * Anthropic bills a system prompt of its own whenever tools are sent (346 tokens for {@code auto}, 313 for a
+     * forced tool, on current models); JSON output is sent as a tool or an instruction. Rounded up, as prices do not
+     * say which model's figure applies.
+     */
+    @Override
+    public long addedInputTokens(ChatRequest request) {
+        boolean tools = request.tools() != null && !request.tools().isEmpty();
+        return tools || request.responseFormat() != null ? AnthropicMapper.TOOL_USE_PROMPT_TOKENS : 0;
     }
 
     @Override

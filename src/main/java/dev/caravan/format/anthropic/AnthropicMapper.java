@@ -28,6 +28,8 @@ final class AnthropicMapper {
 
     static final String PROVIDER = "anthropic";
     static final int DEFAULT_MAX_TOKENS = 4096;
+    /** An upper bound of the input Anthropic adds for tool use (its own system prompt) and JSON output. */
+    static final int TOOL_USE_PROMPT_TOKENS = 500;
 
     /**
      * Names the tool that stands in for {@code response_format: json_schema}. Answers are read without the request

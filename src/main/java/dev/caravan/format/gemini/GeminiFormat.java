@@ -12,6 +12,7 @@ import dev.caravan.stream.StreamDecoder;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -36,6 +37,24 @@ public class GeminiFormat implements ProviderFormat {
             return new UpstreamRequest(body, "/" + providerModel + ":streamGenerateContent", "alt=sse");
         }
         return new UpstreamRequest(body, "/" + providerModel + ":generateContent", null);
+    }
+
+    /**
+     * Gemini bills thinking as output beside {@code maxOutputTokens}, as its documentation describes them (some
+     * models count both against the one limit; the bound holds either way): the limit sent (else the model's cap)
+     * plus the thinking budget sent, per candidate. Without a thinking config a 2.5 model thinks as much as it
+     * likes, up to {@link GeminiRequestMapper#MAX_DYNAMIC_THINKING}. Read off the config the mapper builds.
+     */
+    @Override
+    public long billableOutputTokens(ChatRequest request, long modelOutputCap) {
+        GeminiWire.GenerationConfig config = GeminiRequestMapper.toGenerationConfig(request, new ArrayList<>());
+        long visible = config.maxOutputTokens() == null ? modelOutputCap
+                : Math.min(config.maxOutputTokens(), modelOutputCap);
+        GeminiWire.ThinkingConfig thinking = config.thinkingConfig();
+        long thoughts = thinking == null || thinking.thinkingBudget() == null
+                ? GeminiRequestMapper.MAX_DYNAMIC_THINKING : Math.max(0, thinking.thinkingBudget());
+        long candidates = config.candidateCount() == null ? 1 : Math.max(1, config.candidateCount());
+        return (visible + thoughts) * candidates;
     }
 
     /** The header, never the {@code key=} query parameter, so the key stays out of URLs and their logs. */

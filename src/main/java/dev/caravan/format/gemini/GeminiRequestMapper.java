@@ -361,6 +361,12 @@ final class GeminiRequestMapper {
     }
 
     /**
+     * The most a 2.5 model thinks when no budget is sent (dynamic thinking): Gemini 2.5 Pro's ceiling, the highest of
+     * the family (Flash's is 24,576).
+     */
+    static final int MAX_DYNAMIC_THINKING = 32_768;
+
+    /**
      * OpenAI's effort levels as 2.5-style thinking budgets (Gemini 3 still accepts them). 1024 is the least every
      * model takes (Flash-Lite's floor is 512) and 24576 the most (Flash's ceiling).
      */
