@@ -49,8 +49,16 @@ public record CaravanProperties(
      * @param url       {@code redis://host:6379}; empty keeps budgets, reservations, rate limits and revocations in
      *                  this instance's memory
      * @param keyPrefix put before every Redis key, so several gateways (or test runs) can share one Redis
+     * @param commandTimeout the longest a request waits for one Redis command (budgets, rate limits); Lettuce's own
+     *                       default is 60 s, which held every budgeted request for a minute while Redis was down
+     * @param connectTimeout the longest a (re)connection attempt may take
+     * @param maxReconnectDelay the longest pause between reconnection attempts while Redis is down, so enforcement
+     *                          through Redis resumes within about this long after it is back (Lettuce's default
+     *                          backs off to 30 s)
      */
-    public record Redis(@DefaultValue("") String url, @DefaultValue("caravan:") String keyPrefix) {
+    public record Redis(@DefaultValue("") String url, @DefaultValue("caravan:") String keyPrefix,
+                        @DefaultValue("500ms") Duration commandTimeout, @DefaultValue("250ms") Duration connectTimeout,
+                        @DefaultValue("1s") Duration maxReconnectDelay) {
 
         public boolean configured() {
             return url != null && !url.isBlank();

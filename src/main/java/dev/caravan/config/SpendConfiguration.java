@@ -69,8 +69,11 @@ public class SpendConfiguration {
         return new Budgets(book, ledger, alerts, CLOCK);
     }
 
+    /** With Redis, limits degrade to this instance's memory while it is away; without it, memory is all there is. */
     @Bean
-    public SpendControl spendControl(BucketStore buckets, Budgets budgets) {
-        return new SpendEnforcer(new RateLimiter(buckets), budgets);
+    public SpendControl spendControl(BucketStore buckets, BudgetProperties properties, Budgets budgets) {
+        BucketStore whileAway = buckets instanceof LocalBuckets ? null
+                : new LocalBuckets(properties.localBuckets(), BucketStore.timeMeter(CLOCK));
+        return new SpendEnforcer(new RateLimiter(buckets, whileAway), budgets);
     }
 }

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Requests per minute and tokens per minute, per key and per project (one bucket per project, shared by its keys).
@@ -24,9 +25,20 @@ public final class RateLimiter {
     private static final long MINUTE_NANOS = 60_000_000_000L;
 
     private final BucketStore buckets;
+    /** Where limits are kept while {@link #buckets} (Redis) cannot be reached: this instance's own memory. */
+    private final BucketStore whileAway;
+    /** {@link #buckets} failed last time: an outage is logged once when it starts and once when it ends. */
+    private final AtomicBoolean away = new AtomicBoolean();
 
+    /** Limits kept in {@code buckets} alone (in memory, where nothing can be away). */
     public RateLimiter(BucketStore buckets) {
+        this(buckets, null);
+    }
+
+    /** Limits kept in {@code buckets} (Redis), degrading to {@code whileAway} when it cannot be reached. */
+    public RateLimiter(BucketStore buckets, BucketStore whileAway) {
         this.buckets = buckets;
+        this.whileAway = whileAway;
     }
 
     /** Admits the request or throws the 429; null when neither the key nor its project has a limit. */
@@ -36,18 +48,26 @@ public final class RateLimiter {
         }
         List<Subject> subjects = subjects(caller);
         try {
-            return admit(subjects);
+            Admission admitted = admit(buckets, subjects);
+            if (away.compareAndSet(true, false)) {
+                LOG.info("rate limits are kept in the shared store again");
+            }
+            return admitted;
         } catch (RateLimitExceeded e) {
             throw e;
         } catch (RuntimeException e) {
             // a limiter that cannot reach Redis must not take the gateway down with it: rate limits protect
-            // capacity, not money (budgets refuse instead when they cannot be checked)
-            LOG.warn("rate limits could not be checked, request let through: {}", e.toString());
-            return null;
+            // capacity, not money (budgets refuse instead when they cannot be checked), so each instance limits on
+            // its own until Redis is back, and a gateway without a fallback lets the request through
+            if (away.compareAndSet(false, true)) {
+                LOG.warn("rate limits cannot reach their shared store ({}); {} until it is back", e.toString(),
+                        whileAway == null ? "requests are let through" : "each instance limits on its own");
+            }
+            return whileAway == null ? null : admit(whileAway, subjects);
         }
     }
 
-    private Admission admit(List<Subject> subjects) {
+    private static Admission admit(BucketStore buckets, List<Subject> subjects) {
         RateLimitHeaders.Window tokens = null;
         List<Bucket> tokenBuckets = new ArrayList<>(2);
         for (Subject subject : subjects) {
