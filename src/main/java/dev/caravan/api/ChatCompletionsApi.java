@@ -6,6 +6,7 @@ import dev.caravan.canonical.Json;
 import dev.caravan.canonical.Warning;
 import dev.caravan.config.CaravanProperties;
 import dev.caravan.config.RouteReloader;
+import dev.caravan.config.RoutingProperties;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
 import dev.caravan.routing.GatewayCall;
@@ -42,14 +43,16 @@ public class ChatCompletionsApi {
     private final Metering metering;
     private final long maxRequestBytes;
     private final Duration heartbeat;
+    private final int maxFallbackModels;
 
     public ChatCompletionsApi(ModelCatalog catalog, RouteReloader routes, Metering metering,
-                              CaravanProperties properties) {
+                              CaravanProperties properties, RoutingProperties routing) {
         this.catalog = catalog;
         this.routes = routes;
         this.metering = metering;
         this.maxRequestBytes = properties.maxRequestSize().toBytes();
         this.heartbeat = properties.streamHeartbeat();
+        this.maxFallbackModels = routing.maxFallbackModels();
     }
 
     public void accept(Exchange exchange) {
@@ -69,7 +72,8 @@ public class ChatCompletionsApi {
         ChatRequest request = ChatRequestReader.read(bodyReader(in), maxRequestBytes);
         // routing options are for the gateway: a provider would reject the unknown field
         RoutingOptions options = RoutingOptions.from(request.extra().remove(RoutingOptions.BODY_FIELD),
-                in.getHeader(RoutingOptions.HEADER, String.class));
+                in.getHeader(RoutingOptions.HEADER, String.class))
+                .requireFallbacksAtMost(maxFallbackModels, request.model());
         GatewayCall call = new GatewayCall(request, options);
         meter.attach(call);
         String tier = call.tier();

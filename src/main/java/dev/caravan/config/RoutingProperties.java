@@ -17,12 +17,19 @@ import java.time.Duration;
  *                         answer's headers) before the next provider is tried; a request's
  *                         {@code providerTimeouts} overrides it per provider
  * @param circuitBreaker   the per-provider circuit breaker
+ * @param maxFallbackModels the most fallback {@code models} a request may name, counted after duplicates (and the
+ *                          requested model itself) are dropped; more is a 400 naming {@code models}
+ * @param maxAttempts      the most provider attempts one request's plan holds, over all its models; the plan is
+ *                         cut after that many (the explain endpoint shows the rest as not included), so one request
+ *                         can never fan out into thousands of upstream calls
  */
 @Validated
 @ConfigurationProperties("caravan.routing")
 public record RoutingProperties(
         @NotNull @DefaultValue("120s") Duration firstByteTimeout,
-        @Valid @NotNull @DefaultValue CircuitBreaker circuitBreaker) {
+        @Valid @NotNull @DefaultValue CircuitBreaker circuitBreaker,
+        @Min(0) @Max(1000) @DefaultValue("10") int maxFallbackModels,
+        @Min(1) @Max(1000) @DefaultValue("20") int maxAttempts) {
 
     /**
      * @param failureRateThreshold percentage of failed calls, in the sliding window, that opens the circuit

@@ -1,6 +1,7 @@
 package dev.caravan.routing;
 
 import dev.caravan.config.ProviderRegistry;
+import dev.caravan.config.RoutingProperties;
 import dev.caravan.error.GatewayException;
 import org.springframework.stereotype.Component;
 
@@ -13,7 +14,8 @@ import java.util.concurrent.ThreadLocalRandom;
  * Turns the models a request may use and its routing options into an ordered attempt plan, without calling anyone:
  * per model, providers named in {@code order} first (in that order), then the rest, weighted-shuffled when the
  * catalog gives weights, else in catalog order; {@code only} leaves out the others; a provider cooling down after a
- * 429 or with an open circuit is skipped. Every provider gets a reason, which the explain endpoint shows.
+ * 429 or with an open circuit is skipped. Every provider gets a reason, which the explain endpoint shows. At most
+ * {@code caravan.routing.max-attempts} attempts are included; those past it are listed as left out.
  */
 @Component
 public class AttemptPlanner {
@@ -21,11 +23,14 @@ public class AttemptPlanner {
     private final ModelCatalog catalog;
     private final ProviderRegistry providers;
     private final ProviderHealth health;
+    private final int maxAttempts;
 
-    public AttemptPlanner(ModelCatalog catalog, ProviderRegistry providers, ProviderHealth health) {
+    public AttemptPlanner(ModelCatalog catalog, ProviderRegistry providers, ProviderHealth health,
+                          RoutingProperties properties) {
         this.catalog = catalog;
         this.providers = providers;
         this.health = health;
+        this.maxAttempts = properties.maxAttempts();
     }
 
     /** One provider of one model in the plan, and why it stands where it does. */
@@ -34,6 +39,7 @@ public class AttemptPlanner {
 
     public List<PlannedAttempt> plan(List<String> modelIds, RoutingOptions options) {
         List<PlannedAttempt> planned = new ArrayList<>();
+        int includedSoFar = 0;
         for (String id : modelIds) {
             ModelEntry model = catalog.model(id).orElseThrow(() -> GatewayException.modelNotFound(id));
             for (Ranked ranked : rank(model, options)) {
@@ -42,10 +48,19 @@ public class AttemptPlanner {
                         providers.get(offer.provider()).format());
                 String skip = options.only() != null && !options.only().contains(offer.provider())
                         ? "not in 'only'" : health.skipReason(offer.provider());
+                if (skip == null && includedSoFar >= maxAttempts) {
+                    skip = pastTheCap(maxAttempts);
+                }
+                includedSoFar += skip == null ? 1 : 0;
                 planned.add(new PlannedAttempt(attempt, skip == null, skip == null ? ranked.reason() : skip));
             }
         }
         return planned;
+    }
+
+    /** Why an attempt past the cap is left out; the cap is a setting, so the reason names it. */
+    private static String pastTheCap(int maxAttempts) {
+        return "past caravan.routing.max-attempts (" + maxAttempts + ")";
     }
 
     /** The included attempts only, in order. */

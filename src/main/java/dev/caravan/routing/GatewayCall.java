@@ -45,7 +45,8 @@ public final class GatewayCall {
         this.options = options;
         this.models = new ArrayList<>(1 + options.models().size());
         this.models.add(request.model());
-        this.models.addAll(options.models());
+        // the requested model named again as a fallback would only repeat its providers' attempts
+        options.models().stream().filter(m -> !m.equals(request.model())).forEach(this.models::add);
     }
 
     /** The request as the current attempt should send it (a tier may have capped it). */

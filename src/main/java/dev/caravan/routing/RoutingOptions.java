@@ -1,12 +1,15 @@
 package dev.caravan.routing;
 
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectReader;
 import dev.caravan.canonical.Json;
 import dev.caravan.error.GatewayException;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -35,38 +38,87 @@ public record RoutingOptions(List<String> order, List<String> only, List<String>
     /** The request body field that carries the options; never sent to a provider. */
     public static final String BODY_FIELD = "providerOptions";
     public static final String HEADER = "x-caravan-options";
+    private static final ObjectReader STRICT = Json.MAPPER.reader()
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     public boolean autoCaching() {
         return "auto".equals(caching);
     }
 
-    /** The options in {@code providerOptions.gateway} of the body, overridden by those of the header. */
+    /**
+     * The options in {@code providerOptions.gateway} of the body, overridden by those of the header. A
+     * {@code providerOptions} or {@code gateway} that is there but not an object is a 400: silently ignoring it would
+     * route a request against options its client believes were applied. Fallback models come deduplicated.
+     */
     public static RoutingOptions from(JsonNode providerOptions, String header) {
-        JsonNode body = providerOptions == null ? null : providerOptions.path("gateway");
-        JsonNode fromHeader = null;
-        if (header != null && !header.isBlank()) {
-            try {
-                fromHeader = Json.MAPPER.readTree(header);
-            } catch (java.io.IOException e) {
-                throw GatewayException.invalid("The " + HEADER + " header is not valid JSON.", HEADER);
-            }
-            if (!fromHeader.isObject()) {
-                throw GatewayException.invalid("The " + HEADER + " header must be a JSON object.", HEADER);
-            }
-        }
-        if ((body == null || body.isMissingNode() || body.isNull()) && fromHeader == null) {
+        JsonNode body = gateway(providerOptions);
+        JsonNode fromHeader = header(header);
+        if (body == null && fromHeader == null) {
             return NONE;
         }
         return new RoutingOptions(
                 strings(field(body, fromHeader, "order"), "order", List.of()),
                 strings(field(body, fromHeader, "only"), "only", null),
-                strings(field(body, fromHeader, "models"), "models", List.of()),
+                distinct(strings(field(body, fromHeader, "models"), "models", List.of())),
                 timeouts(field(body, fromHeader, "providerTimeouts")),
                 text(field(body, fromHeader, "user"), "user"),
                 strings(field(body, fromHeader, "tags"), "tags", List.of()),
                 text(field(body, fromHeader, "caching"), "caching"),
                 maxCost(field(body, fromHeader, "maxCost")),
                 ByokCredentials.from(field(body, fromHeader, "byok")));
+    }
+
+    /**
+     * Refuses more than {@code max} fallback models for {@code requestedModel}. Counted after duplicates and the
+     * requested model itself are gone: naming a model twice costs nothing, so only distinct models count.
+     */
+    public RoutingOptions requireFallbacksAtMost(int max, String requestedModel) {
+        long distinct = models.stream().filter(m -> !m.equals(requestedModel)).count();
+        if (distinct > max) {
+            throw GatewayException.invalid("providerOptions.gateway.models names " + distinct
+                    + " distinct fallback models; at most " + max + " are allowed.", "models");
+        }
+        return this;
+    }
+
+    /** {@code providerOptions.gateway}, or null when absent; anything but an object is a 400. */
+    private static JsonNode gateway(JsonNode providerOptions) {
+        if (providerOptions == null || providerOptions.isNull()) {
+            return null;
+        }
+        if (!providerOptions.isObject()) {
+            throw GatewayException.invalid("providerOptions must be an object.", BODY_FIELD);
+        }
+        JsonNode gateway = providerOptions.get("gateway");
+        if (gateway == null || gateway.isNull()) {
+            return null;
+        }
+        if (!gateway.isObject()) {
+            throw GatewayException.invalid("providerOptions.gateway must be an object.", BODY_FIELD + ".gateway");
+        }
+        return gateway;
+    }
+
+    /** The header's JSON object, or null when absent; trailing data after it is refused like in a body. */
+    private static JsonNode header(String header) {
+        if (header == null || header.isBlank()) {
+            return null;
+        }
+        JsonNode parsed;
+        try {
+            parsed = STRICT.readTree(header);
+        } catch (java.io.IOException e) {
+            throw GatewayException.invalid("The " + HEADER + " header is not valid JSON.", HEADER);
+        }
+        if (!parsed.isObject()) {
+            throw GatewayException.invalid("The " + HEADER + " header must be a JSON object.", HEADER);
+        }
+        return parsed;
+    }
+
+    /** The first occurrence of each, in order. */
+    static List<String> distinct(List<String> values) {
+        return List.copyOf(new LinkedHashSet<>(values));
     }
 
     private static BigDecimal maxCost(JsonNode node) {

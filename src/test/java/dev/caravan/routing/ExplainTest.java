@@ -65,7 +65,7 @@ class ExplainTest extends RoutingTestBase {
 
     static RoutingProperties routingProperties() {
         return new RoutingProperties(Duration.ofSeconds(120),
-                new RoutingProperties.CircuitBreaker(50, 4, 3, Duration.ofMinutes(10), 1));
+                new RoutingProperties.CircuitBreaker(50, 4, 3, Duration.ofMinutes(10), 1), 10, 20);
     }
 
     @BeforeEach
