@@ -1,6 +1,8 @@
 package dev.caravan.api;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
@@ -20,6 +22,14 @@ import java.util.Set;
  */
 final class ChatRequestReader {
 
+    /**
+     * One JSON object and nothing after it (a second document or garbage behind the body is refused, not ignored),
+     * and whole numbers where the wire has integers: Jackson would otherwise read {@code max_tokens: 1.5} as 1.
+     */
+    private static final ObjectReader READER = Json.MAPPER.readerFor(ChatRequest.class)
+            .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .without(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
 
     private ChatRequestReader() {
@@ -31,7 +41,7 @@ final class ChatRequestReader {
         }
         ChatRequest request;
         try {
-            request = Json.MAPPER.readValue(new BoundedReader(body, maxChars), ChatRequest.class);
+            request = READER.readValue(new BoundedReader(body, maxChars));
         } catch (BoundedReader.TooLarge e) {
             throw new GatewayException(ErrorKind.PAYLOAD_TOO_LARGE,
                     "The request body is larger than the gateway accepts (" + maxChars + " bytes).");
@@ -69,12 +79,24 @@ final class ChatRequestReader {
         if (request.n() != null && request.n() < 1) {
             throw GatewayException.invalid("'n' must be at least 1.", "n");
         }
+        requirePositive(request.maxTokens(), "max_tokens");
+        requirePositive(request.maxCompletionTokens(), "max_completion_tokens");
+    }
+
+    /** Zero or negative token limits were forwarded to providers, which answer them with errors of their own. */
+    private static void requirePositive(Integer limit, String field) {
+        if (limit != null && limit < 1) {
+            throw GatewayException.invalid("'" + field + "' must be a positive integer.", field);
+        }
     }
 
     private static String describe(JsonProcessingException e) {
         if (e instanceof ValueInstantiationException && e.getCause() instanceof IllegalArgumentException invalid) {
             // our own creators' messages, written for clients; any other cause is an internal matter
             return "Invalid request: " + invalid.getMessage() + ".";
+        }
+        if (e instanceof MismatchedInputException && e.getOriginalMessage().startsWith("Trailing token")) {
+            return "The request body has data after its JSON object; send exactly one JSON object.";
         }
         if (e instanceof MismatchedInputException) {
             String path = path(e);

@@ -14,6 +14,7 @@ import org.springframework.stereotype.Component;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.List;
+import java.util.regex.Pattern;
 
 /**
  * {@code GET /v1/generation} and {@code GET /v1/report}: usage read back in Vercel's shapes, so clients written for
@@ -22,6 +23,9 @@ import java.util.List;
  */
 @Component("usageApi")
 public class UsageApi {
+
+    /** {@code YYYY-MM-DD} with a four-digit year (ISO's signed, extended years are refused). */
+    private static final Pattern PLAIN_DATE = Pattern.compile("\\d{4}-\\d{2}-\\d{2}");
 
     // 1E-10 is valid JSON, but a cost reads better, and compares as text, in plain digits
     private static final ObjectWriter WRITER = Json.MAPPER.writer()
@@ -65,11 +69,16 @@ public class UsageApi {
         if (value == null || value.isBlank()) {
             throw GatewayException.invalid("Missing query parameter '" + param + "' (YYYY-MM-DD, UTC).", param);
         }
-        try {
-            return LocalDate.parse(value.strip());
-        } catch (DateTimeParseException e) {
-            throw GatewayException.invalid("'" + param + "' must be a date as YYYY-MM-DD (UTC).", param);
+        String date = value.strip();
+        // LocalDate alone takes +999999999-12-31, whose day range then overflows in the query
+        if (PLAIN_DATE.matcher(date).matches()) {
+            try {
+                return LocalDate.parse(date);
+            } catch (DateTimeParseException noSuchDay) {
+                // 2026-02-30: refused below like any other malformed date
+            }
         }
+        throw GatewayException.invalid("'" + param + "' must be a date as YYYY-MM-DD (UTC).", param);
     }
 
     private static UsageScope scope(Exchange exchange) {
