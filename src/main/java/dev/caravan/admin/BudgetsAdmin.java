@@ -3,6 +3,7 @@ package dev.caravan.admin;
 import dev.caravan.auth.Caller;
 import dev.caravan.budget.Budget;
 import dev.caravan.budget.BudgetStore;
+import dev.caravan.budget.WebhookTargets;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
 import dev.caravan.keys.KeyStore;
@@ -11,6 +12,7 @@ import org.springframework.dao.DuplicateKeyException;
 import org.springframework.stereotype.Component;
 
 import java.math.BigDecimal;
+import java.net.URI;
 import java.util.List;
 import java.util.Locale;
 
@@ -27,10 +29,23 @@ public class BudgetsAdmin {
 
     private final BudgetStore budgets;
     private final KeyStore keys;
+    private final WebhookTargets webhooks;
 
-    public BudgetsAdmin(BudgetStore budgets, KeyStore keys) {
+    public BudgetsAdmin(BudgetStore budgets, KeyStore keys, WebhookTargets webhooks) {
         this.budgets = budgets;
         this.keys = keys;
+        this.webhooks = webhooks;
+    }
+
+    /** The request's {@code webhookUrl}, refused (400) when it points inside the gateway's own network. */
+    private String webhookUrl(AdminRequest request) {
+        String url = request.url("webhookUrl");
+        String refused = url == null ? null : webhooks.refusal(URI.create(url));
+        if (refused != null) {
+            throw GatewayException.invalid("'webhookUrl' may not be called: " + refused
+                    + " (caravan.budgets.alerts.allow-private-webhooks allows them).", "webhookUrl");
+        }
+        return url;
     }
 
     /**
@@ -45,7 +60,7 @@ public class BudgetsAdmin {
         Budget draft = new Budget(null, scope, subject, request.usd("limitUsd", true),
                 request.choice("period", Budget.Period.class, Budget.Period.MONTHLY),
                 request.choice("mode", Budget.Mode.class, Budget.Mode.HARD), request.percentages("alertThresholds"),
-                request.url("webhookUrl"), request.flag("includeByok", false));
+                webhookUrl(request), request.flag("includeByok", false));
         Budget budget;
         try {
             budget = budgets.create(draft);
@@ -84,7 +99,7 @@ public class BudgetsAdmin {
                 request.choice("period", Budget.Period.class, old.period()),
                 request.choice("mode", Budget.Mode.class, old.mode()),
                 request.has("alertThresholds") ? request.percentages("alertThresholds") : old.alertThresholds(),
-                request.has("webhookUrl") ? request.url("webhookUrl") : old.webhookUrl(),
+                request.has("webhookUrl") ? webhookUrl(request) : old.webhookUrl(),
                 request.flag("includeByok", old.includeByok()));
         if (!budgets.update(changed)) {
             throw AdminResponse.notFound("budget", id);

@@ -34,8 +34,12 @@ public final class BudgetAlerts {
     private final Duration timeout;
     private final Duration backoff;
 
-    public BudgetAlerts(HttpClient http, Clock clock, int attempts, Duration timeout, Duration backoff) {
+    private final WebhookTargets targets;
+
+    public BudgetAlerts(HttpClient http, Clock clock, int attempts, Duration timeout, Duration backoff,
+                        WebhookTargets targets) {
         this.http = http;
+        this.targets = targets;
         this.clock = clock;
         this.attempts = attempts;
         this.timeout = timeout;
@@ -57,6 +61,12 @@ public final class BudgetAlerts {
         } catch (IllegalArgumentException e) {
             LOG.warn("budget {}: alert webhook URL is not valid, alert at {}% not sent", crossing.line().budget().id(),
                     crossing.thresholdPercent());
+            return;
+        }
+        String refused = targets.refusal(request.uri());
+        if (refused != null) {
+            LOG.warn("budget {}: alert at {}% not sent: the webhook's host is not allowed ({})",
+                    crossing.line().budget().id(), crossing.thresholdPercent(), refused);
             return;
         }
         deliver(request, crossing, 1);

@@ -31,10 +31,13 @@ public record BudgetProperties(
      * @param attempts how often a webhook is tried before the alert is given up (and logged)
      * @param timeout  how long one attempt may take
      * @param backoff  the wait before the second attempt; each further one waits that much longer
+     * @param allowPrivateWebhooks let webhook URLs point at loopback, private, link-local and multicast addresses
+     *                 (refused by default: an admin key must not reach the gateway's own network through them)
      */
     public record Alerts(
             @Min(1) @DefaultValue("3") int attempts,
             @NotNull @DefaultValue("10s") Duration timeout,
-            @NotNull @DefaultValue("2s") Duration backoff) {
+            @NotNull @DefaultValue("2s") Duration backoff,
+            @DefaultValue("false") boolean allowPrivateWebhooks) {
     }
 }

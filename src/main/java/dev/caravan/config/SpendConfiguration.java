@@ -9,6 +9,7 @@ import dev.caravan.budget.RecordedSpend;
 import dev.caravan.budget.RedisLedger;
 import dev.caravan.budget.SpendControl;
 import dev.caravan.budget.SpendEnforcer;
+import dev.caravan.budget.WebhookTargets;
 import dev.caravan.ratelimit.BucketStore;
 import dev.caravan.ratelimit.LocalBuckets;
 import dev.caravan.ratelimit.RateLimiter;
@@ -57,11 +58,17 @@ public class SpendConfiguration {
     }
 
     @Bean
-    public BudgetAlerts budgetAlerts(BudgetProperties budgets) {
+    public BudgetAlerts budgetAlerts(BudgetProperties budgets, WebhookTargets targets) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
                 .executor(Executors.newVirtualThreadPerTaskExecutor()).build();
         BudgetProperties.Alerts alerts = budgets.alerts();
-        return new BudgetAlerts(http, CLOCK, alerts.attempts(), alerts.timeout(), alerts.backoff());
+        return new BudgetAlerts(http, CLOCK, alerts.attempts(), alerts.timeout(), alerts.backoff(),
+                targets);
+    }
+
+    @Bean
+    public WebhookTargets webhookTargets(BudgetProperties budgets) {
+        return new WebhookTargets(budgets.alerts().allowPrivateWebhooks());
     }
 
     @Bean

@@ -40,6 +40,12 @@ class AdminValidationTest extends AdminTestBase {
             "POST  | /v1/admin/budgets  | {\"scope\":\"user\",\"subject\":\"u\",\"limitUsd\":1,\"alertThresholds\":\"50\"} | alertThresholds",
             "POST  | /v1/admin/budgets  | {\"scope\":\"user\",\"subject\":\"u\",\"limitUsd\":1,\"webhookUrl\":\"ftp://x/y\"} | webhookUrl",
             "POST  | /v1/admin/budgets  | {\"scope\":\"user\",\"subject\":\"u\",\"limitUsd\":1,\"webhookUrl\":\"/relative\"} | webhookUrl",
+            "POST  | /v1/admin/budgets  | {\"scope\":\"user\",\"subject\":\"u\",\"limitUsd\":1,\"webhookUrl\":\"http://127.0.0.1:8080/hook\"} | webhookUrl",
+            "POST  | /v1/admin/budgets  | {\"scope\":\"user\",\"subject\":\"u\",\"limitUsd\":1,\"webhookUrl\":\"http://localhost/hook\"} | webhookUrl",
+            "POST  | /v1/admin/budgets  | {\"scope\":\"user\",\"subject\":\"u\",\"limitUsd\":1,\"webhookUrl\":\"http://169.254.169.254/latest/meta-data\"} | webhookUrl",
+            "POST  | /v1/admin/budgets  | {\"scope\":\"user\",\"subject\":\"u\",\"limitUsd\":1,\"webhookUrl\":\"http://10.1.2.3/hook\"} | webhookUrl",
+            "POST  | /v1/admin/budgets  | {\"scope\":\"user\",\"subject\":\"u\",\"limitUsd\":1,\"webhookUrl\":\"http://[::1]/hook\"} | webhookUrl",
+            "POST  | /v1/admin/budgets  | {\"scope\":\"user\",\"subject\":\"u\",\"limitUsd\":1,\"webhookUrl\":\"http://[fd00::1]/hook\"} | webhookUrl",
             "POST  | /v1/admin/budgets  | {\"scope\":\"user\",\"subject\":\"u\",\"limitUsd\":1,\"includeByok\":\"yes\"} | includeByok",
             "GET   | /v1/admin/budgets?scope=team |                                               | scope",
     })

@@ -83,10 +83,29 @@ class BudgetAlertsTest {
         assertThat(delivered.toString()).doesNotContain("s3cr3t");
     }
 
+    @Test
+    void an_alert_is_not_sent_to_a_loopback_webhook_unless_private_webhooks_are_allowed() {
+        Budget budget = Spend.budget("bud_private", Budget.Scope.KEY, "1.00", Budget.Period.MONTHLY,
+                Budget.Mode.SOFT, false, List.of(50),
+                "http://127.0.0.1:" + webhook.getAddress().getPort() + "/hooks/budget");
+        try (StatefulRedisConnection<String, String> connection = redis.connect()) {
+            instance(connection, budget, new WebhookTargets(false)).admit(request("0.10")).settle(usd("0.60"), 10);
+        }
+
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(2))
+                .untilAsserted(() -> assertThat(posts.get()).isZero());
+    }
+
     private SpendControl instance(StatefulRedisConnection<String, String> connection, Budget budget) {
+        // the webhook listens on loopback, which only a deployment that allows private webhooks may call
+        return instance(connection, budget, new WebhookTargets(true));
+    }
+
+    private SpendControl instance(StatefulRedisConnection<String, String> connection, Budget budget,
+                                  WebhookTargets targets) {
         Ledger ledger = new RedisLedger(connection, redis.prefix(), SpendHistory.NONE, clock, Duration.ofHours(1));
         BudgetAlerts alerts = new BudgetAlerts(HttpClient.newHttpClient(), clock, 3, Duration.ofSeconds(2),
-                Duration.ofMillis(50));
+                Duration.ofMillis(50), targets);
         return new SpendEnforcer(new RateLimiter(new LocalBuckets(100, BucketStore.timeMeter(clock))),
                 new Budgets((caller, user) -> List.of(budget), ledger, alerts, clock));
     }

@@ -122,7 +122,7 @@ class HardBudgetUnderConcurrencyTest {
     private static SpendControl instance(Ledger ledger) {
         Budgets budgets = new Budgets((caller, user) -> List.of(KEY, PROJECT), ledger,
                 new BudgetAlerts(HttpClient.newHttpClient(), Clock.systemUTC(), 1, Duration.ofSeconds(1),
-                        Duration.ZERO), Clock.systemUTC());
+                        Duration.ZERO, new WebhookTargets(false)), Clock.systemUTC());
         return new SpendEnforcer(new RateLimiter(new LocalBuckets(100, BucketStore.timeMeter(Clock.systemUTC()))),
                 budgets);
     }

@@ -35,7 +35,8 @@ abstract class LedgerContract {
 
     protected SpendControl spendControl(Ledger ledger, Budget... budgets) {
         Budgets book = new Budgets((caller, user) -> List.of(budgets), ledger,
-                new BudgetAlerts(HttpClient.newHttpClient(), clock, 1, Duration.ofSeconds(1), Duration.ZERO), clock);
+                new BudgetAlerts(HttpClient.newHttpClient(), clock, 1, Duration.ofSeconds(1), Duration.ZERO,
+                        new WebhookTargets(false)), clock);
         return new SpendEnforcer(new RateLimiter(new LocalBuckets(100, BucketStore.timeMeter(clock))), book);
     }
 
