@@ -1,5 +1,6 @@
 package dev.caravan.config;
 
+import dev.caravan.admin.AdminKey;
 import dev.caravan.api.ChatCompletionsApi;
 import dev.caravan.auth.GatewayKeys;
 import dev.caravan.budget.SpendGate;
@@ -25,6 +26,12 @@ class RouteSteps {
     @Bean
     Processor authenticate(GatewayKeys keys) {
         return keys::authenticate;
+    }
+
+    /** The admin key check, run before every admin route by the admin-api route configuration. */
+    @Bean
+    Processor authorizeAdmin(AdminKey adminKey) {
+        return adminKey::authorize;
     }
 
     @Bean
