@@ -18,7 +18,6 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
-import dev.caravan.usage.Metering;
 import dev.caravan.usage.RequestMeter;
 
 import java.io.Reader;
@@ -40,24 +39,26 @@ public class ChatCompletionsApi {
 
     private final ModelCatalog catalog;
     private final RouteReloader routes;
-    private final Metering metering;
     private final long maxRequestBytes;
     private final Duration heartbeat;
     private final int maxFallbackModels;
 
-    public ChatCompletionsApi(ModelCatalog catalog, RouteReloader routes, Metering metering,
+    public ChatCompletionsApi(ModelCatalog catalog, RouteReloader routes,
                               CaravanProperties properties, RoutingProperties routing) {
         this.catalog = catalog;
         this.routes = routes;
-        this.metering = metering;
         this.maxRequestBytes = properties.maxRequestSize().toBytes();
         this.heartbeat = properties.streamHeartbeat();
         this.maxFallbackModels = routing.maxFallbackModels();
     }
 
+    /**
+     * Reads and checks the request. On the chat route a metering step ran before it ({@code meterRequest}), so the
+     * meter learns the request; {@code /v1/routing/explain} reads requests the same way but is no generation and has
+     * no meter, and so leaves no usage record.
+     */
     public void accept(Exchange exchange) {
-        // from here on the request is accounted for, whether it is answered, refused or fails
-        RequestMeter meter = metering.open(exchange);
+        RequestMeter meter = exchange.getProperty(RequestMeter.PROPERTY, RequestMeter.class);
         Message in = exchange.getMessage();
         String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
@@ -75,7 +76,9 @@ public class ChatCompletionsApi {
                 in.getHeader(RoutingOptions.HEADER, String.class))
                 .requireFallbacksAtMost(maxFallbackModels, request.model());
         GatewayCall call = new GatewayCall(request, options);
-        meter.attach(call);
+        if (meter != null) {
+            meter.attach(call);
+        }
         String tier = call.tier();
         if (tier != null && !TIER_NAME.matcher(tier).matches()) {
             // the name becomes part of an endpoint (direct:tier-<name>): nothing but a plain name may get there

@@ -7,6 +7,7 @@ import dev.caravan.budget.SpendGate;
 import dev.caravan.routing.Failover;
 import dev.caravan.routing.GatewayCall;
 import dev.caravan.routing.UpstreamCall;
+import dev.caravan.usage.Metering;
 import org.apache.camel.Predicate;
 import org.apache.camel.Processor;
 import org.springframework.context.annotation.Bean;
@@ -32,6 +33,12 @@ class RouteSteps {
     @Bean
     Processor authorizeAdmin(AdminKey adminKey) {
         return adminKey::authorize;
+    }
+
+    /** Opens the request's accounting: from here on it is recorded once, however it ends. */
+    @Bean
+    Processor meterRequest(Metering metering) {
+        return metering::open;
     }
 
     @Bean

@@ -55,6 +55,20 @@ class UsageAccountingTest extends GatewayTestBase {
     }
 
     @Test
+    void routing_explain_is_no_generation_and_leaves_no_usage_record_answered_or_refused() throws Exception {
+        HttpResponse<String> explained = http.send(post("/v1/routing/explain", simpleRequest("openai/gpt-5", false))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> refused = http.send(post("/v1/routing/explain", "{\"model\":\"openai/gpt-5\"}")
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(explained.statusCode()).isEqualTo(200);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        // a refused request's record is written before its error is: none may have been
+        assertThat(RECORDS).isEmpty();
+        assertThat(refused.headers().firstValue("x-caravan-generation-id")).isEmpty();
+    }
+
+    @Test
     void records_a_served_request_with_its_generation_id_tokens_and_cost() throws Exception {
         SIMULATOR.enqueue(Reply.text("Hello").usage(1000, 200).cachedTokens(400).reasoningTokens(50));
 
