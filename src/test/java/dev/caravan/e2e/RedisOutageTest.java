@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
 /**
  * A gateway whose Redis goes away mid-service and comes back, on a {@code redis-server} of the test's own (a free
  * loopback port, nothing kept on disk), never the machine's shared one. Keys and budgets are
- * {@link SpendEnforcementTest}'s test doubles: {@code hard} has a hard budget, {@code rate} 2 requests a minute.
+ * {@link SpendEnforcementRedisTest}'s test doubles: {@code hard} has a hard budget, {@code rate} 2 requests a minute.
  * The probe found budgeted requests held 60 s (Lettuce's default command timeout) and rate limits dropped.
  */
 class RedisOutageTest {
@@ -39,7 +39,7 @@ class RedisOutageTest {
     @BeforeAll
     static void start() throws IOException {
         redis = startRedis();
-        gateway = TestGateway.withKey(GATEWAY_KEY).providersAt(SIMULATOR).beans(SpendEnforcementTest.TestBeans.class)
+        gateway = TestGateway.withKey(GATEWAY_KEY).providersAt(SIMULATOR).beans(SpendEnforcementRedisTest.TestBeans.class)
                 .set("spring.main.allow-bean-definition-overriding", true)
                 .set("caravan.redis.url", "redis://127.0.0.1:" + REDIS_PORT)
                 .set("caravan.redis.key-prefix", "outage-test:")

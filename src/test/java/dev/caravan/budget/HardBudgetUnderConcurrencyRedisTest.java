@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the sum of the admitted requests' costs to the nano (no update lost between instances), and once the requests in
  * flight have settled, must reach the limit to within one request's worst case (no reservation left behind).
  */
-class HardBudgetUnderConcurrencyTest {
+class HardBudgetUnderConcurrencyRedisTest {
 
     private static final int REQUESTS = 200;
     private static final int ATTEMPTS = 20;

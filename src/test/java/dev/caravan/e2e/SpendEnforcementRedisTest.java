@@ -49,7 +49,7 @@ import static org.awaitility.Awaitility.await;
  * this machine, in front of the provider simulator. Keys with limits and budgets are test doubles (the admin API
  * that creates them is tested on its own): a {@code x-test-caller} header picks the caller.
  */
-class SpendEnforcementTest {
+class SpendEnforcementRedisTest {
 
     private static final String GATEWAY_KEY = "cvn-test-spend-key-0123456789";
     private static final ProviderSimulator SIMULATOR = ProviderSimulator.start(0);

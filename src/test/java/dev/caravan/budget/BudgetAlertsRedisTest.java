@@ -31,7 +31,7 @@ import static org.awaitility.Awaitility.await;
  * 100 %, and the webhook gets each threshold exactly once (the first delivery fails and is retried), with the
  * budget's figures and nothing secret.
  */
-class BudgetAlertsTest {
+class BudgetAlertsRedisTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2025-03-10T12:00:00Z"));
     private final TestRedis redis = new TestRedis();

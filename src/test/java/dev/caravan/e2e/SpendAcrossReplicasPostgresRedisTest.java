@@ -65,7 +65,7 @@ import static org.awaitility.Awaitility.await;
  * <p>Revocation across replicas is {@code ReplicasPostgresRedisTest}'s.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class SpendAcrossReplicasTest {
+class SpendAcrossReplicasPostgresRedisTest {
 
     private static final String GATEWAY_KEY = "cvn-test-replicas-gateway-key-0123";
     private static final String ADMIN_KEY = "cvn-test-replicas-admin-key-45678";
