@@ -6,6 +6,7 @@ import dev.caravan.canonical.Json;
 import dev.caravan.format.anthropic.AnthropicFormat;
 import dev.caravan.format.gemini.GeminiFormat;
 import dev.caravan.format.openai.OpenAiFormat;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -46,6 +47,18 @@ class BillableOutputTest {
                 Arguments.of(OPENAI, ",\"n\":3,\"max_tokens\":2000", 6_000L),
                 Arguments.of(OPENAI, ",\"reasoning_effort\":\"high\",\"max_completion_tokens\":10", 10L),
                 Arguments.of(OPENAI, "", CAP));
+    }
+
+    /** A fallback whose format refuses the request is never sent: it must not refuse the attempts before it. */
+    @Test
+    void a_request_the_format_cannot_send_bills_nothing_on_it() {
+        ChatRequest reservedToolName = request(",\"tools\":[{\"type\":\"function\",\"function\":"
+                + "{\"name\":\"caravan_output_x\"}}]");
+        ChatRequest unknownEffort = request(",\"reasoning_effort\":\"extreme\"");
+
+        assertThat(ANTHROPIC.billableOutputTokens(reservedToolName, CAP)).isZero();
+        assertThat(GEMINI.billableOutputTokens(unknownEffort, CAP)).isZero();
+        assertThat(OPENAI.billableOutputTokens(unknownEffort, CAP)).isEqualTo(CAP);
     }
 
     @ParameterizedTest(name = "{0} {1}")

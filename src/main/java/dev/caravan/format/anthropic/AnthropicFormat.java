@@ -4,6 +4,7 @@ import dev.caravan.canonical.ChatCompletion;
 import dev.caravan.canonical.ChatRequest;
 import dev.caravan.canonical.Json;
 import dev.caravan.canonical.Warning;
+import dev.caravan.error.GatewayException;
 import dev.caravan.format.ProviderFormat;
 import dev.caravan.format.UpstreamRequest;
 import dev.caravan.format.anthropic.AnthropicWire.MessagesRequest;
@@ -55,7 +56,12 @@ public class AnthropicFormat implements ProviderFormat {
      */
     @Override
     public long billableOutputTokens(ChatRequest request, long modelOutputCap) {
-        return AnthropicMapper.toRequest(request, "", new ArrayList<>()).maxTokens();
+        try {
+            return AnthropicMapper.toRequest(request, "", new ArrayList<>()).maxTokens();
+        } catch (GatewayException untranslatable) {
+            // refused when this attempt comes (a 400, never sent): it bills nothing, and an attempt before it may serve
+            return 0;
+        }
     }
 
     /**

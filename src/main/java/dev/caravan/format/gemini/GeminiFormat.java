@@ -5,6 +5,7 @@ import dev.caravan.canonical.ChatCompletion;
 import dev.caravan.canonical.ChatRequest;
 import dev.caravan.canonical.Json;
 import dev.caravan.canonical.Warning;
+import dev.caravan.error.GatewayException;
 import dev.caravan.format.ProviderFormat;
 import dev.caravan.format.UpstreamRequest;
 import dev.caravan.format.gemini.GeminiWire.GenerateContentResponse;
@@ -47,7 +48,13 @@ public class GeminiFormat implements ProviderFormat {
      */
     @Override
     public long billableOutputTokens(ChatRequest request, long modelOutputCap) {
-        GeminiWire.GenerationConfig config = GeminiRequestMapper.toGenerationConfig(request, new ArrayList<>());
+        GeminiWire.GenerationConfig config;
+        try {
+            config = GeminiRequestMapper.toGenerationConfig(request, new ArrayList<>());
+        } catch (GatewayException untranslatable) {
+            // refused when this attempt comes (a 400, never sent): it bills nothing, and an attempt before it may serve
+            return 0;
+        }
         long visible = config.maxOutputTokens() == null ? modelOutputCap
                 : Math.min(config.maxOutputTokens(), modelOutputCap);
         GeminiWire.ThinkingConfig thinking = config.thinkingConfig();
