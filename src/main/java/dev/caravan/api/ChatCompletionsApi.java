@@ -13,6 +13,7 @@ import dev.caravan.routing.GatewayCall;
 import dev.caravan.routing.ModelCatalog;
 import dev.caravan.routing.RoutingMetadata;
 import dev.caravan.routing.RoutingOptions;
+import dev.caravan.routing.TierRegistry;
 import dev.caravan.stream.ChunkStream;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
@@ -27,6 +28,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * The OpenAI-compatible {@code /v1/chat/completions} API, as the API route calls it: {@link #accept} reads and
@@ -39,14 +41,16 @@ public class ChatCompletionsApi {
 
     private final ModelCatalog catalog;
     private final RouteReloader routes;
+    private final TierRegistry tiers;
     private final long maxRequestBytes;
     private final Duration heartbeat;
     private final int maxFallbackModels;
 
-    public ChatCompletionsApi(ModelCatalog catalog, RouteReloader routes,
+    public ChatCompletionsApi(ModelCatalog catalog, RouteReloader routes, TierRegistry tiers,
                               CaravanProperties properties, RoutingProperties routing) {
         this.catalog = catalog;
         this.routes = routes;
+        this.tiers = tiers;
         this.maxRequestBytes = properties.maxRequestSize().toBytes();
         this.heartbeat = properties.streamHeartbeat();
         this.maxFallbackModels = routing.maxFallbackModels();
@@ -80,18 +84,27 @@ public class ChatCompletionsApi {
             meter.attach(call);
         }
         String tier = call.tier();
-        if (tier != null && !TIER_NAME.matcher(tier).matches()) {
-            // the name becomes part of an endpoint (direct:tier-<name>): nothing but a plain name may get there
-            throw GatewayException.modelNotFound(request.model());
-        }
-        boolean known = tier != null
-                ? exchange.getContext().getRoute("tier-" + tier) != null || routes.reloading()
-                : catalog.model(request.model()).isPresent();
-        if (!known) {
+        if (tier != null) {
+            TierRegistry.apply(call, tier(tier).orElseThrow(() -> GatewayException.modelNotFound(request.model())));
+        } else if (catalog.model(request.model()).isEmpty()) {
             throw GatewayException.modelNotFound(request.model());
         }
         exchange.setProperty(GatewayCall.PROPERTY, call);
         in.setBody(null);
+    }
+
+    private Optional<TierRegistry.Tier> tier(String name) {
+        if (!TIER_NAME.matcher(name).matches()) {
+            // tier names are route ids (tier-<name>) and log lines: nothing but a plain name is one
+            return Optional.empty();
+        }
+        Optional<TierRegistry.Tier> tier = tiers.tier(name);
+        if (tier.isEmpty() && routes.reloading()) {
+            // a reloaded tier is removed before its new version is added: wait for the new one, not a 404
+            routes.awaitReload();
+            tier = tiers.tier(name);
+        }
+        return tier;
     }
 
     public void respond(Exchange exchange) {

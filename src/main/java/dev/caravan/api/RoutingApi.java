@@ -5,15 +5,8 @@ import dev.caravan.routing.AttemptPlanner;
 import dev.caravan.routing.GatewayCall;
 import dev.caravan.routing.ModelCatalog;
 import dev.caravan.routing.ProviderHealth;
-import dev.caravan.routing.Tiers;
-import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
-import org.apache.camel.model.Model;
-import org.apache.camel.model.ProcessorDefinition;
-import org.apache.camel.model.RouteDefinition;
-import org.apache.camel.model.SetPropertyDefinition;
-import org.apache.camel.reifier.language.ExpressionReifier;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
@@ -23,7 +16,7 @@ import java.util.TreeSet;
 /**
  * {@code /v1/routing/*}: what the failover chain would do with a request, and how each provider is doing, without
  * calling any provider. {@link #explain} runs after {@code chatCompletionsApi.accept} in its route, so a request is
- * read, checked and given its routing options exactly as {@code /v1/chat/completions} would, and plans it with the
+ * read, checked and given its routing options (and a tier's model chain and cap) exactly as {@code /v1/chat/completions} would, and plans it with the
  * chain's own {@link AttemptPlanner}. A weighted model's order is one draw: the real request draws again.
  */
 @Component("routingApi")
@@ -32,22 +25,16 @@ public class RoutingApi {
     private final AttemptPlanner planner;
     private final ProviderHealth health;
     private final ModelCatalog catalog;
-    private final Tiers tiers;
 
-    public RoutingApi(AttemptPlanner planner, ProviderHealth health, ModelCatalog catalog, Tiers tiers) {
+    public RoutingApi(AttemptPlanner planner, ProviderHealth health, ModelCatalog catalog) {
         this.planner = planner;
         this.health = health;
         this.catalog = catalog;
-        this.tiers = tiers;
     }
 
     /** {@code POST /v1/routing/explain}: the attempt plan of the accepted request, every provider with its reason. */
     public void explain(Exchange exchange) {
         GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
-        if (call.tier() != null) {
-            applyTierSettings(exchange, "tier-" + call.tier());
-            tiers.apply(exchange);
-        }
         List<AttemptPlanner.PlannedAttempt> planned = planner.plan(call.models(), call.options());
         List<AttemptView> attempts = planned.stream().map(p -> new AttemptView(p.attempt().model().id(),
                 p.attempt().provider(), p.attempt().providerModel(), p.included(), p.reason())).toList();
@@ -60,28 +47,6 @@ public class RoutingApi {
     public void providers(Exchange exchange) {
         // by name: the catalog's map keeps no declaration order, and a status page should not shuffle
         write(exchange, new ProviderList(health.status(new TreeSet<>(catalog.providers().keySet()))));
-    }
-
-    /**
-     * Sets the exchange properties the tier route's top-level {@code setProperty} steps set before it hands over to
-     * the failover chain (its model chain and caps, see {@link Tiers}), evaluated from the route's definition: running
-     * the route itself would call providers. Other steps a tier route might add are not run.
-     * Reading the live definition keeps explain in step with a tier edited and reloaded while the gateway runs.
-     */
-    private static void applyTierSettings(Exchange exchange, String routeId) {
-        CamelContext camel = exchange.getContext();
-        RouteDefinition route = camel.getCamelContextExtension().getContextPlugin(Model.class)
-                .getRouteDefinition(routeId);
-        if (route == null) {
-            throw new IllegalStateException("no definition of route " + routeId);
-        }
-        for (ProcessorDefinition<?> step : route.getOutputs()) {
-            if (step instanceof SetPropertyDefinition set) {
-                Object value = ExpressionReifier.reifier(camel, set.getExpression()).createExpression()
-                        .evaluate(exchange, Object.class);
-                exchange.setProperty(camel.resolvePropertyPlaceholders(set.getName()), value);
-            }
-        }
     }
 
     private static void write(Exchange exchange, Object body) {

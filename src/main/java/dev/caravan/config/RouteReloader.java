@@ -2,6 +2,9 @@ package dev.caravan.config;
 
 import jakarta.annotation.PreDestroy;
 import org.apache.camel.CamelContext;
+import org.apache.camel.RoutesBuilder;
+import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.TemplatedRouteDefinition;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
@@ -18,12 +21,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Stream;
 
 /**
@@ -44,7 +49,8 @@ public class RouteReloader {
     private final Map<Path, String> lastGood = new HashMap<>();
     private final Map<Path, String> seen = new HashMap<>();
     private ScheduledExecutorService poller;
-    private volatile boolean reloading;
+    /** Held while one file's routes are replaced. */
+    private final ReentrantLock loading = new ReentrantLock();
 
     public RouteReloader(CamelContext camel, @Value("${caravan.routes.directory:routes}") String directory,
                          @Value("${caravan.routes.reload-interval:1s}") Duration interval) {
@@ -107,12 +113,39 @@ public class RouteReloader {
 
     private Set<String> load(Path file, String content) throws Exception {
         Resource resource = ResourceHelper.fromString("file:" + file, content);
-        reloading = true;
+        loading.lock();
         try {
-            return PluginHelper.getRoutesLoader(camel).updateRoutes(List.of(resource));
+            Set<String> ids = new LinkedHashSet<>();
+            for (RoutesBuilder builder : PluginHelper.getRoutesLoader(camel).findRoutesBuilders(List.of(resource))) {
+                ids.addAll(builder.updateRoutesToCamelContext(camel));
+                if (builder instanceof RouteBuilder routes) {
+                    ids.addAll(replaceTemplatedRoutes(routes));
+                }
+            }
+            return ids;
         } finally {
-            reloading = false;
+            loading.unlock();
         }
+    }
+
+    /**
+     * Camel's update leaves templated routes (a tier, an OpenAI-compatible provider) alone: it neither replaces
+     * them nor reports them. Replaced here the same way, by route id.
+     */
+    private Set<String> replaceTemplatedRoutes(RouteBuilder routes) throws Exception {
+        Set<String> ids = new LinkedHashSet<>();
+        for (TemplatedRouteDefinition templated : routes.getTemplatedRouteCollection().getTemplatedRoutes()) {
+            String id = templated.getRouteId();
+            if (id != null && camel.getRoute(id) != null) {
+                camel.getRouteController().stopRoute(id);
+                camel.removeRoute(id);
+            }
+            ids.add(id);
+        }
+        if (!ids.isEmpty()) {
+            routes.addTemplatedRoutesToCamelContext(camel);
+        }
+        return ids;
     }
 
     /**
@@ -121,7 +154,16 @@ public class RouteReloader {
      * consumer is back), so callers must not take its absence for an unknown route.
      */
     public boolean reloading() {
-        return reloading;
+        return loading.isLocked();
+    }
+
+    /**
+     * Returns once the file being reloaded, if any, is loaded: its routes are back. Only that file, not the whole
+     * check, which may go on to replace the route of the request that waits here.
+     */
+    public void awaitReload() {
+        loading.lock();
+        loading.unlock();
     }
 
     private List<Path> files() {

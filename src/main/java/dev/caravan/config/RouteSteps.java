@@ -51,12 +51,6 @@ class RouteSteps {
         return api::respond;
     }
 
-    /** True when the client asked for a {@code tier/<name>} model, which goes to the tier's route. */
-    @Bean
-    Predicate tierRequested() {
-        return exchange -> exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class).tier() != null;
-    }
-
     /** Budgets, rate limits and maxCost, before any provider is called. */
     @Bean
     Processor admitSpend(SpendGate spend) {

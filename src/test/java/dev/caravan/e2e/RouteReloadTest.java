@@ -41,6 +41,7 @@ class RouteReloadTest extends GatewayTestBase {
 
     @AfterEach
     void restore() throws IOException {
+        Files.deleteIfExists(ROUTES.resolve("tiers/summarise.yaml"));
         Files.writeString(TIER, ORIGINAL);
         reloader.check();
     }
@@ -64,8 +65,21 @@ class RouteReloadTest extends GatewayTestBase {
     }
 
     @Test
+    void a_tier_file_added_on_disk_serves_its_tier(CapturedOutput output) throws Exception {
+        Files.writeString(ROUTES.resolve("tiers/summarise.yaml"), ORIGINAL.replace("classify", "summarise")
+                .replace("\"google/gemini-2.5-flash, openai/gpt-5-mini\"", "\"anthropic/claude-haiku-4.5\""));
+
+        reloader.check();
+
+        assertThat(output.getAll()).contains("route file tiers/summarise.yaml reloaded: [tier-summarise]");
+        HttpResponse<String> response = chat(simpleRequest("tier/summarise", false));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-caravan-model")).hasValue("anthropic/claude-haiku-4.5");
+    }
+
+    @Test
     void a_broken_edit_is_rejected_and_the_previous_route_keeps_serving(CapturedOutput output) throws Exception {
-        Files.writeString(TIER, ORIGINAL.replace("steps:", "steps: [unclosed"));
+        Files.writeString(TIER, ORIGINAL.replace("parameters:", "parameters: [unclosed"));
 
         reloader.check();
 
@@ -74,9 +88,9 @@ class RouteReloadTest extends GatewayTestBase {
     }
 
     @Test
-    void an_edit_naming_an_unknown_endpoint_is_rejected_after_the_fact_and_undone(CapturedOutput output)
+    void an_edit_naming_an_unknown_template_is_rejected_after_the_fact_and_undone(CapturedOutput output)
             throws Exception {
-        Files.writeString(TIER, ORIGINAL.replace("uri: direct:failover", "uri: nosuchcomponent:nowhere"));
+        Files.writeString(TIER, ORIGINAL.replace("routeTemplateRef: workflow-tier", "routeTemplateRef: no-such-template"));
 
         reloader.check();
 

@@ -32,24 +32,16 @@ class ExplainTest extends RoutingTestBase {
 
     /** A tier as routes/tiers/ declare them, over the test catalog's models (the real tiers name real models). */
     private static final String TIER_ROUTE = """
-            - route:
-                id: tier-acme
-                errorHandler:
-                  noErrorHandler: {}
-                from:
-                  uri: direct:tier-acme
-                  steps:
-                    - setProperty:
-                        name: caravanTierModels
-                        constant: "acme/small, acme/large"
-                    - setProperty:
-                        name: caravanTierMaxTokens
-                        constant: 100
-                    - bean:
-                        ref: tiers
-                        method: apply
-                    - to:
-                        uri: direct:failover
+            - templatedRoute:
+                routeTemplateRef: workflow-tier
+                routeId: tier-acme
+                parameters:
+                  - name: name
+                    value: acme
+                  - name: models
+                    value: "acme/small, acme/large"
+                  - name: maxTokens
+                    value: 100
             """;
 
     @Autowired
