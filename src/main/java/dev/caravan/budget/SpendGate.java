@@ -13,7 +13,10 @@ import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 import java.math.BigDecimal;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The failover chain's step between planning and the first provider call ({@code spend.admit}): applies the
@@ -47,13 +50,17 @@ public class SpendGate {
             return;
         }
         long input = TokenCount.inputUpperBound(call.request());
+        // each attempt's worst case once: for a format like Anthropic's it means translating the request
+        Map<Attempt, BigDecimal> worstCosts = new IdentityHashMap<>();
+        Function<Attempt, BigDecimal> worstOf = attempt -> worstCosts.computeIfAbsent(attempt,
+                planned -> worstCost(call, planned, input));
         if (maxCost != null) {
-            applyCeiling(call, input, maxCost);
+            applyCeiling(call, input, maxCost, worstOf);
         }
         BigDecimal worst = BigDecimal.ZERO;
         boolean allByok = true;
         for (Attempt attempt : call.remainingPlan()) {
-            worst = worst.max(worstCost(call, attempt, input));
+            worst = worst.max(worstOf.apply(attempt));
             allByok &= call.options().byok().has(attempt.provider());
         }
         meter.admitted(control.admit(new SpendRequest(caller, user, worst, allByok)));
@@ -79,10 +86,11 @@ public class SpendGate {
                 WorstCase.outputCap(attempt.model(), input));
     }
 
-    private void applyCeiling(GatewayCall call, long input, BigDecimal maxCost) {
+    private void applyCeiling(GatewayCall call, long input, BigDecimal maxCost,
+                              Function<Attempt, BigDecimal> worstOf) {
         List<Attempt> plan = call.remainingPlan();
         Attempt first = plan.get(0);
-        BigDecimal firstCost = worstCost(call, first, input);
+        BigDecimal firstCost = worstOf.apply(first);
         if (firstCost.compareTo(maxCost) > 0) {
             throw new GatewayException(ErrorKind.MAX_COST_EXCEEDED, "The request could cost up to $"
                     + firstCost.toPlainString() + " on " + first.model().id() + " (about "
@@ -90,7 +98,7 @@ public class SpendGate {
                     + " output tokens), above its maxCost of $"
                     + maxCost.toPlainString() + ". Lower max_tokens or raise maxCost.", "maxCost", null, null);
         }
-        call.skipPlanned(attempt -> worstCost(call, attempt, input).compareTo(maxCost) > 0,
+        call.skipPlanned(attempt -> worstOf.apply(attempt).compareTo(maxCost) > 0,
                 "worst case above maxCost");
     }
 }
