@@ -33,17 +33,16 @@ public final class BudgetAlerts {
     private final int attempts;
     private final Duration timeout;
     private final Duration backoff;
-
     private final WebhookTargets targets;
 
     public BudgetAlerts(HttpClient http, Clock clock, int attempts, Duration timeout, Duration backoff,
                         WebhookTargets targets) {
         this.http = http;
-        this.targets = targets;
         this.clock = clock;
         this.attempts = attempts;
         this.timeout = timeout;
         this.backoff = backoff;
+        this.targets = targets;
     }
 
     public void send(Ledger.Crossing crossing) {
@@ -63,13 +62,16 @@ public final class BudgetAlerts {
                     crossing.thresholdPercent());
             return;
         }
-        String refused = targets.refusal(request.uri());
-        if (refused != null) {
-            LOG.warn("budget {}: alert at {}% not sent: the webhook's host is not allowed ({})",
-                    crossing.line().budget().id(), crossing.thresholdPercent(), refused);
-            return;
-        }
-        deliver(request, crossing, 1);
+        // the check resolves the webhook's host: off the request thread that settled the budget, like the delivery
+        Thread.startVirtualThread(() -> {
+            String refused = targets.refusal(request.uri());
+            if (refused != null) {
+                LOG.warn("budget {}: alert at {}% not sent: the webhook's host is not allowed ({})",
+                        crossing.line().budget().id(), crossing.thresholdPercent(), refused);
+                return;
+            }
+            deliver(request, crossing, 1);
+        });
     }
 
     private CompletableFuture<Void> deliver(HttpRequest request, Ledger.Crossing crossing, int attempt) {
