@@ -1,14 +1,14 @@
 package dev.caravan.admin;
 
+import dev.caravan.auth.AuthProperties;
 import dev.caravan.auth.GatewayKeys;
-import dev.caravan.auth.KeyHash;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
+import dev.caravan.keys.KeyHash;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import java.nio.charset.StandardCharsets;
@@ -26,10 +26,9 @@ public class AdminKey {
 
     private final byte[] hash;
 
-    public AdminKey(@Value("${CARAVAN_ADMIN_KEY:}") String adminKey,
-                    @Value("${AI_GATEWAY_API_KEY:}") String gatewayKey) {
-        String key = adminKey.strip();
-        if (!key.isEmpty() && key.equals(gatewayKey.strip())) {
+    public AdminKey(AuthProperties properties) {
+        String key = properties.adminKey().strip();
+        if (!key.isEmpty() && key.equals(properties.gatewayKey().strip())) {
             // every client holding the gateway key would be an admin
             throw new IllegalStateException("CARAVAN_ADMIN_KEY must differ from AI_GATEWAY_API_KEY");
         }

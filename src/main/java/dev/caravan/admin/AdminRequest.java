@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.caravan.canonical.Json;
 import dev.caravan.error.GatewayException;
-import dev.caravan.ratelimit.RateLimit;
+import dev.caravan.identity.RateLimit;
 import org.apache.camel.Exchange;
 
 import java.io.IOException;

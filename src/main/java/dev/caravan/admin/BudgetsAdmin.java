@@ -1,11 +1,11 @@
 package dev.caravan.admin;
 
-import dev.caravan.auth.Caller;
 import dev.caravan.budget.Budget;
 import dev.caravan.budget.BudgetStore;
 import dev.caravan.budget.WebhookTargets;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
+import dev.caravan.identity.Caller;
 import dev.caravan.keys.KeyStore;
 import org.apache.camel.Exchange;
 import org.springframework.dao.DuplicateKeyException;

@@ -1,10 +1,10 @@
 package dev.caravan.admin;
 
 import dev.caravan.error.GatewayException;
+import dev.caravan.identity.RateLimit;
 import dev.caravan.keys.ApiKey;
 import dev.caravan.keys.IssuedKey;
 import dev.caravan.keys.KeyStore;
-import dev.caravan.ratelimit.RateLimit;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 

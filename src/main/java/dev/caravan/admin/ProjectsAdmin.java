@@ -1,8 +1,8 @@
 package dev.caravan.admin;
 
+import dev.caravan.identity.RateLimit;
 import dev.caravan.keys.KeyStore;
 import dev.caravan.keys.Project;
-import dev.caravan.ratelimit.RateLimit;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 

@@ -4,26 +4,23 @@ import dev.caravan.canonical.ChatCompletion;
 import dev.caravan.canonical.ChatRequest;
 import dev.caravan.canonical.Json;
 import dev.caravan.canonical.Warning;
-import dev.caravan.config.CaravanProperties;
-import dev.caravan.config.RouteReloader;
-import dev.caravan.config.RoutingProperties;
+import dev.caravan.catalog.ModelCatalog;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
 import dev.caravan.routing.GatewayCall;
-import dev.caravan.routing.ModelCatalog;
 import dev.caravan.routing.RoutingMetadata;
 import dev.caravan.routing.RoutingOptions;
+import dev.caravan.routing.RoutingProperties;
 import dev.caravan.routing.TierRegistry;
 import dev.caravan.stream.ChunkStream;
+import dev.caravan.usage.RequestMeter;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
-import dev.caravan.usage.RequestMeter;
-
 import java.io.Reader;
-import java.math.BigDecimal;
 import java.io.StringReader;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,19 +34,15 @@ import java.util.Optional;
 @Component("chatCompletionsApi")
 public class ChatCompletionsApi {
 
-    private static final java.util.regex.Pattern TIER_NAME = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9-]*");
-
     private final ModelCatalog catalog;
-    private final RouteReloader routes;
     private final TierRegistry tiers;
     private final long maxRequestBytes;
     private final Duration heartbeat;
     private final int maxFallbackModels;
 
-    public ChatCompletionsApi(ModelCatalog catalog, RouteReloader routes, TierRegistry tiers,
-                              CaravanProperties properties, RoutingProperties routing) {
+    public ChatCompletionsApi(ModelCatalog catalog, TierRegistry tiers, ApiProperties properties,
+                              RoutingProperties routing) {
         this.catalog = catalog;
-        this.routes = routes;
         this.tiers = tiers;
         this.maxRequestBytes = properties.maxRequestSize().toBytes();
         this.heartbeat = properties.streamHeartbeat();
@@ -85,26 +78,12 @@ public class ChatCompletionsApi {
         }
         String tier = call.tier();
         if (tier != null) {
-            TierRegistry.apply(call, tier(tier).orElseThrow(() -> GatewayException.modelNotFound(request.model())));
+            TierRegistry.apply(call, tiers.tier(tier).orElseThrow(() -> GatewayException.modelNotFound(request.model())));
         } else if (catalog.model(request.model()).isEmpty()) {
             throw GatewayException.modelNotFound(request.model());
         }
         exchange.setProperty(GatewayCall.PROPERTY, call);
         in.setBody(null);
-    }
-
-    private Optional<TierRegistry.Tier> tier(String name) {
-        if (!TIER_NAME.matcher(name).matches()) {
-            // tier names are route ids (tier-<name>) and log lines: nothing but a plain name is one
-            return Optional.empty();
-        }
-        Optional<TierRegistry.Tier> tier = tiers.tier(name);
-        if (tier.isEmpty() && routes.reloading()) {
-            // a reloaded tier is removed before its new version is added: wait for the new one, not a 404
-            routes.awaitReload();
-            tier = tiers.tier(name);
-        }
-        return tier;
     }
 
     public void respond(Exchange exchange) {

@@ -1,9 +1,9 @@
 package dev.caravan.api;
 
 import dev.caravan.canonical.Json;
+import dev.caravan.catalog.ModelCatalog;
 import dev.caravan.routing.AttemptPlanner;
 import dev.caravan.routing.GatewayCall;
-import dev.caravan.routing.ModelCatalog;
 import dev.caravan.routing.ProviderHealth;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;

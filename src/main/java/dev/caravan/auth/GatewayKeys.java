@@ -2,13 +2,14 @@ package dev.caravan.auth;
 
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
+import dev.caravan.identity.Caller;
+import dev.caravan.keys.KeyHash;
 import dev.caravan.keys.KeyLookup;
 import dev.caravan.keys.KeySecrets;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 import java.util.HashSet;
@@ -31,13 +32,12 @@ public class GatewayKeys {
     private final Set<String> hashes = new HashSet<>();
     private final KeyLookup issued;
 
-    public GatewayKeys(@Value("${AI_GATEWAY_API_KEY:}") String environmentKey,
-                       @Value("${caravan.auth.key-hashes:}") List<String> keyHashes, KeyLookup issued) {
+    public GatewayKeys(AuthProperties properties, KeyLookup issued) {
         this.issued = issued;
-        if (!environmentKey.isBlank()) {
-            hashes.add(KeyHash.sha256(environmentKey.strip()));
+        if (!properties.gatewayKey().isBlank()) {
+            hashes.add(KeyHash.sha256(properties.gatewayKey().strip()));
         }
-        keyHashes.stream().filter(h -> !h.isBlank()).map(String::strip).forEach(hashes::add);
+        properties.keyHashes().stream().filter(h -> !h.isBlank()).map(String::strip).forEach(hashes::add);
         if (hashes.isEmpty()) {
             LOG.info("no gateway key is configured in the environment: only keys issued through the admin API are "
                     + "accepted (set AI_GATEWAY_API_KEY for one that needs no admin step)");

@@ -1,6 +1,6 @@
 package dev.caravan.budget;
 
-import dev.caravan.auth.Caller;
+import dev.caravan.identity.Caller;
 
 import java.util.List;
 

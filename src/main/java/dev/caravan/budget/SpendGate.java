@@ -1,9 +1,9 @@
 package dev.caravan.budget;
 
-import dev.caravan.auth.Caller;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
 import dev.caravan.format.ProviderFormats;
+import dev.caravan.identity.Caller;
 import dev.caravan.routing.Attempt;
 import dev.caravan.routing.GatewayCall;
 import dev.caravan.usage.RequestMeter;

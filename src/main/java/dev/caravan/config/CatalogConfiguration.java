@@ -1,6 +1,7 @@
 package dev.caravan.config;
 
-import dev.caravan.routing.ModelCatalog;
+import dev.caravan.catalog.CatalogProperties;
+import dev.caravan.catalog.ModelCatalog;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.io.ResourceLoader;
@@ -12,7 +13,7 @@ import java.io.InputStream;
 class CatalogConfiguration {
 
     @Bean
-    ModelCatalog modelCatalog(CaravanProperties properties, ResourceLoader resources) throws IOException {
+    ModelCatalog modelCatalog(CatalogProperties properties, ResourceLoader resources) throws IOException {
         try (InputStream in = resources.getResource(properties.catalog()).getInputStream()) {
             return ModelCatalog.read(in);
         }

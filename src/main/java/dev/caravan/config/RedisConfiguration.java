@@ -1,13 +1,14 @@
 package dev.caravan.config;
 
+import dev.caravan.controlplane.RedisProperties;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.SocketOptions;
 import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
-import io.lettuce.core.api.StatefulRedisConnection;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnExpression;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -26,9 +27,9 @@ public class RedisConfiguration {
 
     /** Reconnects back off from 100 ms to {@code max-reconnect-delay}, not to Lettuce's 30 s. */
     @Bean(destroyMethod = "shutdown")
-    public ClientResources redisResources(CaravanProperties properties) {
+    public ClientResources redisResources(RedisProperties redis) {
         return DefaultClientResources.builder()
-                .reconnectDelay(Delay.exponential(Duration.ofMillis(100), properties.redis().maxReconnectDelay(), 2,
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(100), redis.maxReconnectDelay(), 2,
                         TimeUnit.MILLISECONDS))
                 .build();
     }
@@ -39,8 +40,7 @@ public class RedisConfiguration {
      * (and a rate-limited one its verdict) in milliseconds rather than after Lettuce's 60 s default.
      */
     @Bean(destroyMethod = "shutdown")
-    public RedisClient redisClient(CaravanProperties properties, ClientResources resources) {
-        CaravanProperties.Redis redis = properties.redis();
+    public RedisClient redisClient(RedisProperties redis, ClientResources resources) {
         RedisClient client = RedisClient.create(resources, redis.url());
         client.setDefaultTimeout(redis.commandTimeout());
         client.setOptions(ClientOptions.builder()

@@ -2,6 +2,7 @@ package dev.caravan.config;
 
 import dev.caravan.budget.BudgetAlerts;
 import dev.caravan.budget.BudgetBook;
+import dev.caravan.budget.BudgetProperties;
 import dev.caravan.budget.Budgets;
 import dev.caravan.budget.Ledger;
 import dev.caravan.budget.MemoryLedger;
@@ -10,6 +11,7 @@ import dev.caravan.budget.RedisLedger;
 import dev.caravan.budget.SpendControl;
 import dev.caravan.budget.SpendEnforcer;
 import dev.caravan.budget.WebhookTargets;
+import dev.caravan.controlplane.RedisProperties;
 import dev.caravan.ratelimit.BucketStore;
 import dev.caravan.ratelimit.LocalBuckets;
 import dev.caravan.ratelimit.RateLimiter;
@@ -41,20 +43,20 @@ public class SpendConfiguration {
     }
 
     @Bean
-    public Ledger budgetLedger(CaravanProperties properties, BudgetProperties budgets, RecordedSpend history,
+    public Ledger budgetLedger(RedisProperties store, BudgetProperties budgets, RecordedSpend history,
                                ObjectProvider<StatefulRedisConnection<String, String>> redis) {
         StatefulRedisConnection<String, String> connection = redis.getIfAvailable();
         return connection == null ? new MemoryLedger(history, CLOCK)
-                : new RedisLedger(connection, properties.redis().keyPrefix(), history, CLOCK,
+                : new RedisLedger(connection, store.keyPrefix(), history, CLOCK,
                 budgets.reservationLease());
     }
 
     @Bean
-    public BucketStore rateLimitBuckets(CaravanProperties properties, BudgetProperties budgets,
+    public BucketStore rateLimitBuckets(RedisProperties store, BudgetProperties budgets,
                                         ObjectProvider<RedisClient> redis) {
         RedisClient client = redis.getIfAvailable();
         return client == null ? new LocalBuckets(budgets.localBuckets(), BucketStore.timeMeter(CLOCK))
-                : new RedisBuckets(client, properties.redis().keyPrefix(), BucketStore.timeMeter(CLOCK));
+                : new RedisBuckets(client, store.keyPrefix(), BucketStore.timeMeter(CLOCK));
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package dev.caravan.config;
 
+import dev.caravan.routing.UpstreamProperties;
 import org.apache.hc.client5.http.config.ConnectionConfig;
 import org.apache.hc.client5.http.impl.IdleConnectionEvictor;
 import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManager;

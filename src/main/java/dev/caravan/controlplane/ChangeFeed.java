@@ -1,6 +1,5 @@
 package dev.caravan.controlplane;
 
-import dev.caravan.config.CaravanProperties;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
@@ -31,9 +30,9 @@ public class ChangeFeed {
     private final StatefulRedisConnection<String, String> publisher;
     private final StatefulRedisPubSubConnection<String, String> subscriber;
 
-    public ChangeFeed(CaravanProperties properties, ObjectProvider<RedisClient> redis,
+    public ChangeFeed(RedisProperties store, ObjectProvider<RedisClient> redis,
                       ObjectProvider<StatefulRedisConnection<String, String>> connection) {
-        this.channel = properties.redis().keyPrefix() + "control-plane";
+        this.channel = store.keyPrefix() + "control-plane";
         RedisClient client = redis.getIfAvailable();
         this.publisher = client == null ? null : connection.getObject();
         this.subscriber = client == null ? null : client.connectPubSub();

@@ -1,6 +1,6 @@
 package dev.caravan.keys;
 
-import dev.caravan.ratelimit.RateLimit;
+import dev.caravan.identity.RateLimit;
 
 import java.time.Instant;
 

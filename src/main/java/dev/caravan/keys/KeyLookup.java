@@ -1,10 +1,10 @@
 package dev.caravan.keys;
 
-import dev.caravan.auth.Caller;
 import dev.caravan.controlplane.Change;
 import dev.caravan.controlplane.ChangeFeed;
 import dev.caravan.controlplane.ControlPlaneProperties;
 import dev.caravan.controlplane.FreshCache;
+import dev.caravan.identity.Caller;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 

@@ -1,11 +1,10 @@
 package dev.caravan.keys;
 
-import dev.caravan.auth.Caller;
-import dev.caravan.auth.KeyHash;
 import dev.caravan.controlplane.Change;
 import dev.caravan.controlplane.ChangeFeed;
 import dev.caravan.controlplane.Ids;
-import dev.caravan.ratelimit.RateLimit;
+import dev.caravan.identity.Caller;
+import dev.caravan.identity.RateLimit;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 

@@ -1,6 +1,7 @@
 package dev.caravan.ratelimit;
 
-import dev.caravan.auth.Caller;
+import dev.caravan.identity.Caller;
+import dev.caravan.identity.RateLimit;
 import io.github.bucket4j.Bucket;
 import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.EstimationProbe;

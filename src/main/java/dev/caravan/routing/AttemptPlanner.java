@@ -1,7 +1,7 @@
 package dev.caravan.routing;
 
-import dev.caravan.config.ProviderRegistry;
-import dev.caravan.config.RoutingProperties;
+import dev.caravan.catalog.ModelCatalog;
+import dev.caravan.catalog.ModelEntry;
 import dev.caravan.error.GatewayException;
 import org.springframework.stereotype.Component;
 

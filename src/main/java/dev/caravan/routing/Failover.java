@@ -1,6 +1,5 @@
 package dev.caravan.routing;
 
-import dev.caravan.config.RoutingProperties;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.ErrorResponder;
 import dev.caravan.error.GatewayException;

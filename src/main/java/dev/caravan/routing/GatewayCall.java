@@ -2,6 +2,7 @@ package dev.caravan.routing;
 
 import dev.caravan.canonical.ChatRequest;
 import dev.caravan.canonical.Warning;
+import dev.caravan.catalog.ModelEntry;
 import dev.caravan.error.GatewayException;
 
 import java.util.ArrayList;

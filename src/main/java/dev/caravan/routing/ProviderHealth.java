@@ -1,6 +1,5 @@
 package dev.caravan.routing;
 
-import dev.caravan.config.RoutingProperties;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;

@@ -1,5 +1,6 @@
 package dev.caravan.routing;
 
+import dev.caravan.catalog.ModelCatalog;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.stereotype.Component;

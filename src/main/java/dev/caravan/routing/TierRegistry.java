@@ -14,6 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
 
 /**
  * The workflow tiers, as the {@code workflow-tier} route template's parameters name them
@@ -35,11 +37,39 @@ public class TierRegistry extends EventNotifierSupport {
     public record Tier(String name, List<String> models, Integer maxTokens) {
     }
 
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
+
     /** By route id: a tier file edited to another name removes the old route, and with it the old name. */
     private final Map<String, Tier> byRoute = new ConcurrentHashMap<>();
+    /** The route reloader's lock, held while it replaces one file's routes; null when nothing reloads routes. */
+    private volatile ReentrantLock reloading;
 
+    /**
+     * The tier called {@code name}. A reloaded tier is removed before its new version is added: a lookup in that
+     * moment waits for the reload to finish, so an edited tier is never answered as an unknown model.
+     */
     public Optional<Tier> tier(String name) {
+        if (!NAME.matcher(name).matches()) {
+            // tier names are route ids (tier-<name>) and log lines: nothing but a plain name is one
+            return Optional.empty();
+        }
+        Optional<Tier> tier = find(name);
+        ReentrantLock lock = reloading;
+        if (tier.isEmpty() && lock != null && lock.isLocked()) {
+            lock.lock();
+            lock.unlock();
+            tier = find(name);
+        }
+        return tier;
+    }
+
+    private Optional<Tier> find(String name) {
         return byRoute.values().stream().filter(t -> t.name().equals(name)).findFirst();
+    }
+
+    /** Called by the route reloader: lookups that miss during a reload wait on {@code lock}. */
+    public void reloadsUnder(ReentrantLock lock) {
+        this.reloading = lock;
     }
 
     /** Sets the tier's chain (before the request's own fallbacks) and caps the request's output. */

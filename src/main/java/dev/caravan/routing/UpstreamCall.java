@@ -1,13 +1,12 @@
 package dev.caravan.routing;
 
-import dev.caravan.config.ProviderRegistry;
+import dev.caravan.canonical.ChatCompletionChunk;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
 import dev.caravan.error.UpstreamErrors;
 import dev.caravan.format.ProviderFormat;
 import dev.caravan.format.ProviderFormats;
 import dev.caravan.format.UpstreamRequest;
-import dev.caravan.canonical.ChatCompletionChunk;
 import dev.caravan.stream.ChunkStream;
 import dev.caravan.stream.SseEvent;
 import dev.caravan.stream.StreamDecoder;

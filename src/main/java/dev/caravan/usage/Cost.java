@@ -1,7 +1,7 @@
 package dev.caravan.usage;
 
 import dev.caravan.canonical.Usage;
-import dev.caravan.routing.ModelEntry;
+import dev.caravan.catalog.ModelEntry;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

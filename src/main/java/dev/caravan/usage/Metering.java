@@ -1,6 +1,6 @@
 package dev.caravan.usage;
 
-import dev.caravan.auth.Caller;
+import dev.caravan.identity.Caller;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,11 +1,11 @@
 package dev.caravan.usage;
 
-import dev.caravan.auth.Caller;
 import dev.caravan.budget.SpendControl;
 import dev.caravan.canonical.Message;
 import dev.caravan.canonical.ToolCall;
 import dev.caravan.canonical.Usage;
 import dev.caravan.error.GatewayException;
+import dev.caravan.identity.Caller;
 import dev.caravan.routing.GatewayCall;
 
 import java.math.BigDecimal;

@@ -1,6 +1,6 @@
 package dev.caravan.usage;
 
-import dev.caravan.auth.Caller;
+import dev.caravan.identity.Caller;
 
 /**
  * Whose records a caller may read: its project's when its key belongs to one, else its own key's. Every read of

@@ -1,6 +1,6 @@
 package dev.caravan.usage;
 
-import dev.caravan.routing.ModelEntry;
+import dev.caravan.catalog.ModelEntry;
 
 import java.math.BigDecimal;
 import java.math.RoundingMode;

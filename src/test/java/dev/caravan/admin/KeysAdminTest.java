@@ -1,10 +1,10 @@
 package dev.caravan.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.caravan.auth.Caller;
 import dev.caravan.auth.GatewayKeys;
-import dev.caravan.auth.KeyHash;
-import dev.caravan.ratelimit.RateLimit;
+import dev.caravan.identity.Caller;
+import dev.caravan.identity.RateLimit;
+import dev.caravan.keys.KeyHash;
 import dev.caravan.simulator.Reply;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Exchange;

@@ -1,10 +1,10 @@
 package dev.caravan.admin;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.caravan.auth.Caller;
 import dev.caravan.budget.Budget;
 import dev.caravan.budget.BudgetBook;
-import dev.caravan.ratelimit.RateLimit;
+import dev.caravan.identity.Caller;
+import dev.caravan.identity.RateLimit;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 

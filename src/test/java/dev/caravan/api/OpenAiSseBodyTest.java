@@ -1,12 +1,12 @@
 package dev.caravan.api;
 
-import dev.caravan.auth.Caller;
 import dev.caravan.canonical.ChatRequest;
 import dev.caravan.canonical.Json;
+import dev.caravan.catalog.ModelEntry;
 import dev.caravan.format.openai.OpenAiFormat;
+import dev.caravan.identity.Caller;
 import dev.caravan.routing.Attempt;
 import dev.caravan.routing.GatewayCall;
-import dev.caravan.routing.ModelEntry;
 import dev.caravan.routing.RoutingOptions;
 import dev.caravan.stream.ChunkStream;
 import dev.caravan.usage.Metering;

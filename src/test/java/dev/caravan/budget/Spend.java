@@ -1,7 +1,7 @@
 package dev.caravan.budget;
 
-import dev.caravan.auth.Caller;
-import dev.caravan.ratelimit.RateLimit;
+import dev.caravan.identity.Caller;
+import dev.caravan.identity.RateLimit;
 
 import java.math.BigDecimal;
 import java.util.List;

@@ -1,12 +1,12 @@
 package dev.caravan.controlplane;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.caravan.auth.Caller;
 import dev.caravan.auth.GatewayKeys;
 import dev.caravan.budget.Budget;
 import dev.caravan.budget.BudgetBook;
 import dev.caravan.canonical.Json;
-import dev.caravan.ratelimit.RateLimit;
+import dev.caravan.identity.Caller;
+import dev.caravan.identity.RateLimit;
 import dev.caravan.testing.TestGateway;
 import dev.caravan.testing.TestPostgres;
 import dev.caravan.testing.TestRedis;

@@ -336,7 +336,7 @@ class CamelKManifestsTest {
         Set<String> providers = new TreeSet<>(catalogProviders());
         providers.addAll(providersInPlaceholders());
         Set<String> variables = new TreeSet<>(Set.of(GATEWAY_KEY_VARIABLE, ADMIN_KEY_VARIABLE));
-        // the shared stores, read by Spring Boot (datasource) and CaravanProperties (caravan.redis.url)
+        // the shared stores, read by Spring Boot (datasource) and RedisProperties (caravan.redis.url)
         variables.addAll(STORE_VARIABLES);
         for (String provider : providers) {
             variables.add(prefix(provider) + "_API_KEY");
@@ -345,7 +345,7 @@ class CamelKManifestsTest {
         return variables;
     }
 
-    /** As dev.caravan.config.ProviderRegistry spells a provider's environment variables. */
+    /** As dev.caravan.routing.ProviderRegistry spells a provider's environment variables. */
     private static String prefix(String provider) {
         return provider.toUpperCase(Locale.ROOT).replace('-', '_');
     }

@@ -1,6 +1,6 @@
 package dev.caravan.e2e;
 
-import dev.caravan.config.RouteReloader;
+import dev.caravan.serving.RouteReloader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;

@@ -1,13 +1,14 @@
 package dev.caravan.e2e;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.caravan.auth.Caller;
+import dev.caravan.auth.AuthProperties;
 import dev.caravan.auth.GatewayKeys;
 import dev.caravan.budget.Budget;
 import dev.caravan.budget.BudgetBook;
 import dev.caravan.canonical.Json;
+import dev.caravan.identity.Caller;
+import dev.caravan.identity.RateLimit;
 import dev.caravan.keys.KeyLookup;
-import dev.caravan.ratelimit.RateLimit;
 import dev.caravan.simulator.ProviderSimulator;
 import dev.caravan.simulator.Reply;
 import dev.caravan.testing.TestGateway;
@@ -265,7 +266,7 @@ class SpendEnforcementRedisTest {
 
         @Bean
         GatewayKeys gatewayKeys(KeyLookup issued) {
-            return new GatewayKeys(GATEWAY_KEY, List.of(), issued) {
+            return new GatewayKeys(new AuthProperties(GATEWAY_KEY, List.of(), ""), issued) {
                 @Override
                 public void authenticate(Exchange exchange) {
                     String who = exchange.getMessage().getHeader("x-test-caller", String.class);

@@ -1,14 +1,14 @@
 package dev.caravan.keys;
 
-import dev.caravan.auth.Caller;
+import dev.caravan.auth.AuthProperties;
 import dev.caravan.auth.GatewayKeys;
-import dev.caravan.auth.KeyHash;
 import dev.caravan.controlplane.Change;
 import dev.caravan.controlplane.ControlPlaneProperties;
 import dev.caravan.controlplane.FreshCache;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
-import dev.caravan.ratelimit.RateLimit;
+import dev.caravan.identity.Caller;
+import dev.caravan.identity.RateLimit;
 import org.apache.camel.Exchange;
 import org.apache.camel.impl.DefaultCamelContext;
 import org.apache.camel.support.DefaultExchange;
@@ -137,7 +137,7 @@ class KeyLookupTest {
 
     @Test
     void the_gateway_refuses_keys_not_shaped_like_issued_ones_without_a_query() {
-        GatewayKeys keys = new GatewayKeys("", List.of(), lookup);
+        GatewayKeys keys = new GatewayKeys(new AuthProperties("", List.of(), ""), lookup);
         for (String junk : List.of("sk-not-ours-0123456789abcdef", "cvn_short", "cvn_" + "!".repeat(43), "x")) {
             assertThatThrownBy(() -> keys.authenticate(exchangeWith(junk))).isInstanceOf(GatewayException.class);
         }

@@ -1,7 +1,8 @@
 package dev.caravan.ratelimit;
 
-import dev.caravan.auth.Caller;
 import dev.caravan.error.ErrorKind;
+import dev.caravan.identity.Caller;
+import dev.caravan.identity.RateLimit;
 import dev.caravan.testing.MutableClock;
 import org.junit.jupiter.api.Test;
 

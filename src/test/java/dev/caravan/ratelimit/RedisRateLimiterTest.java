@@ -1,6 +1,7 @@
 package dev.caravan.ratelimit;
 
-import dev.caravan.auth.Caller;
+import dev.caravan.identity.Caller;
+import dev.caravan.identity.RateLimit;
 import dev.caravan.testing.TestRedis;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -1,7 +1,6 @@
 package dev.caravan.routing;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.caravan.config.RoutingProperties;
 import dev.caravan.simulator.ProviderSimulator;
 import dev.caravan.simulator.Reply;
 import org.apache.camel.CamelContext;

@@ -1,7 +1,7 @@
 package dev.caravan.usage;
 
 import dev.caravan.canonical.Usage;
-import dev.caravan.routing.ModelEntry;
+import dev.caravan.catalog.ModelEntry;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 

@@ -2,7 +2,7 @@ package dev.caravan.usage;
 
 import dev.caravan.canonical.ChatRequest;
 import dev.caravan.canonical.Json;
-import dev.caravan.routing.ModelEntry;
+import dev.caravan.catalog.ModelEntry;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.caravan.config;
+package dev.caravan.routing;
 
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -11,8 +11,8 @@ import java.time.Duration;
 
 /**
  * The pool of keep-alive connections to providers ({@code caravan.upstream.*}), shared by every provider route
- * (see {@link UpstreamConfiguration}). How each request uses it (no automatic retries, no redirects, the wait for a
- * free connection) stays under {@code camel.component.http.*}.
+ * (built by config.UpstreamConfiguration). How each request uses it (no automatic retries, no redirects, the wait for
+ * a free connection) stays under {@code camel.component.http.*}.
  *
  * @param maxConnections          connections to all providers together; camel-http's default of 200 caps
  *                                concurrent streams far below what one gateway holds

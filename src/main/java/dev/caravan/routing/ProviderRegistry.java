@@ -1,8 +1,8 @@
-package dev.caravan.config;
+package dev.caravan.routing;
 
+import dev.caravan.catalog.ModelCatalog;
+import dev.caravan.catalog.ProviderEntry;
 import dev.caravan.format.ProviderFormats;
-import dev.caravan.routing.ModelCatalog;
-import dev.caravan.routing.ProviderEntry;
 import dev.caravan.simulator.ProviderSimulator;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
@@ -30,14 +30,14 @@ public class ProviderRegistry {
     private final Map<String, Provider> providers = new LinkedHashMap<>();
     private ProviderSimulator simulator;
 
-    public ProviderRegistry(ModelCatalog catalog, ProviderFormats formats, CaravanProperties properties,
+    public ProviderRegistry(ModelCatalog catalog, ProviderFormats formats, ProviderProperties properties,
                             ConfigurableEnvironment environment) {
         Map<String, Object> published = new HashMap<>();
         for (Map.Entry<String, ProviderEntry> entry : catalog.providers().entrySet()) {
             String name = entry.getKey();
             ProviderEntry declared = entry.getValue();
             String prefix = name.toUpperCase(Locale.ROOT).replace('-', '_');
-            CaravanProperties.ProviderOverride override = properties.providers().get(name);
+            ProviderProperties.ProviderOverride override = properties.providers().get(name);
             String apiKey = firstSet(override == null ? null : override.apiKey(),
                     environment.getProperty(prefix + "_API_KEY"));
             String baseUrl = firstSet(override == null ? null : override.baseUrl(),
@@ -73,7 +73,7 @@ public class ProviderRegistry {
         return provider;
     }
 
-    private ProviderSimulator simulator(CaravanProperties properties) {
+    private ProviderSimulator simulator(ProviderProperties properties) {
         if (simulator == null) {
             simulator = ProviderSimulator.start(properties.simulator().port());
             LOG.info("provider simulator listening on {}", simulator.baseUrl());

@@ -1,4 +1,4 @@
-package dev.caravan.auth;
+package dev.caravan.keys;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

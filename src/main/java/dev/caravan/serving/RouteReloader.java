@@ -1,5 +1,6 @@
-package dev.caravan.config;
+package dev.caravan.serving;
 
+import dev.caravan.routing.TierRegistry;
 import jakarta.annotation.PreDestroy;
 import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
@@ -10,7 +11,6 @@ import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -52,11 +52,11 @@ public class RouteReloader {
     /** Held while one file's routes are replaced. */
     private final ReentrantLock loading = new ReentrantLock();
 
-    public RouteReloader(CamelContext camel, @Value("${caravan.routes.directory:routes}") String directory,
-                         @Value("${caravan.routes.reload-interval:1s}") Duration interval) {
+    public RouteReloader(CamelContext camel, RoutesProperties properties, TierRegistry tiers) {
         this.camel = camel;
-        this.directory = Path.of(directory).toAbsolutePath();
-        this.interval = interval;
+        this.directory = Path.of(properties.directory()).toAbsolutePath();
+        this.interval = properties.reloadInterval();
+        tiers.reloadsUnder(loading);
     }
 
     @EventListener(ApplicationReadyEvent.class)
@@ -146,24 +146,6 @@ public class RouteReloader {
             routes.addTemplatedRoutesToCamelContext(camel);
         }
         return ids;
-    }
-
-    /**
-     * True while routes are being replaced. A route is removed before its new version is added, so a lookup in that
-     * moment finds nothing; a request sent to it meanwhile waits for it (Camel's direct endpoint blocks until its
-     * consumer is back), so callers must not take its absence for an unknown route.
-     */
-    public boolean reloading() {
-        return loading.isLocked();
-    }
-
-    /**
-     * Returns once the file being reloaded, if any, is loaded: its routes are back. Only that file, not the whole
-     * check, which may go on to replace the route of the request that waits here.
-     */
-    public void awaitReload() {
-        loading.lock();
-        loading.unlock();
     }
 
     private List<Path> files() {

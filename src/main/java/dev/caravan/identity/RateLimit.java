@@ -1,4 +1,4 @@
-package dev.caravan.ratelimit;
+package dev.caravan.identity;
 
 /**
  * A rate limit as configured on a key or a project; a null field means no limit of that kind.

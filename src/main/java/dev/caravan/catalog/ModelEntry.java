@@ -1,4 +1,4 @@
-package dev.caravan.routing;
+package dev.caravan.catalog;
 
 import java.util.List;
 

@@ -1,4 +1,4 @@
-package dev.caravan.routing;
+package dev.caravan.catalog;
 
 /**
  * A provider as the catalog declares it: the wire format it speaks and its public API's base URL, used when a key

@@ -1,4 +1,4 @@
-package dev.caravan.config;
+package dev.caravan.serving;
 
 import dev.caravan.admin.AdminKey;
 import dev.caravan.api.ChatCompletionsApi;

@@ -1,4 +1,4 @@
-package dev.caravan.routing;
+package dev.caravan.catalog;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;

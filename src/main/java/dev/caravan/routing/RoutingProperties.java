@@ -1,4 +1,4 @@
-package dev.caravan.config;
+package dev.caravan.routing;
 
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;

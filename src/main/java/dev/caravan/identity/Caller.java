@@ -1,10 +1,8 @@
-package dev.caravan.auth;
-
-import dev.caravan.ratelimit.RateLimit;
+package dev.caravan.identity;
 
 /**
- * Who is calling, as the gateway key says: set on the exchange by {@link GatewayKeys} once the key is checked, read
- * by accounting, budgets and rate limits. Never holds the key itself.
+ * Who is calling, as the gateway key says: set on the exchange by the authenticate step once the key is checked,
+ * read by accounting, budgets and rate limits. Never holds the key itself.
  *
  * @param keyId        the key's id ({@code key_…}), or {@link #ENVIRONMENT_KEY_ID} for {@code AI_GATEWAY_API_KEY}
  * @param projectId    the key's project, or null
