@@ -3,7 +3,6 @@ package dev.caravan.format;
 import dev.caravan.canonical.ChatCompletion;
 import dev.caravan.canonical.ChatRequest;
 import dev.caravan.canonical.Warning;
-import dev.caravan.routing.RoutingOptions;
 import dev.caravan.stream.StreamDecoder;
 
 import java.util.List;
@@ -26,10 +25,10 @@ public interface ProviderFormat {
     UpstreamRequest toUpstream(ChatRequest request, String providerModel, List<Warning> warnings);
 
     /**
-     * The upstream request when the caller also gave routing options. Formats whose providers need the request
-     * marked for prompt caching ({@code caching: "auto"}) override this; the others ignore the options.
+     * The upstream request with the gateway's hints. Formats whose providers need the request marked for prompt
+     * caching override this; the others ignore the hints.
      */
-    default UpstreamRequest toUpstream(ChatRequest request, String providerModel, RoutingOptions options,
+    default UpstreamRequest toUpstream(ChatRequest request, String providerModel, UpstreamHints hints,
                                        List<Warning> warnings) {
         return toUpstream(request, providerModel, warnings);
     }

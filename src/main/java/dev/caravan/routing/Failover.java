@@ -73,13 +73,8 @@ public class Failover {
             }
             long millis = Math.min(MAX_FIRST_BYTE_MILLIS, call.options().providerTimeouts()
                     .getOrDefault(attempt.provider(), properties.firstByteTimeout().toMillis()));
-            long timeout = TimeUnit.MILLISECONDS.toNanos(millis);
-            call.start(attempt, timeout);
-            Thread requestThread = Thread.currentThread();
-            long generation = call.watchGeneration();
-            // a virtual thread blocked on a socket read is released by an interrupt, which closes the socket
-            call.armWatch(watchdog.schedule(() -> call.fireWatch(generation, requestThread), timeout,
-                    TimeUnit.NANOSECONDS));
+            call.start(attempt);
+            FirstByteWatch.arm(exchange, TimeUnit.MILLISECONDS.toNanos(millis), watchdog);
             exchange.setProperty(GatewayCall.PROVIDER_PROPERTY, attempt.provider());
             return;
         }
@@ -92,17 +87,19 @@ public class Failover {
 
     public void succeeded(Exchange exchange) {
         GatewayCall call = call(exchange);
-        call.firstByteArrived();
-        health.succeeded(call.provider(), call.elapsedNanos());
+        FirstByteWatch watch = FirstByteWatch.of(exchange);
+        watch.arrived();
+        health.succeeded(call.provider(), watch.elapsedNanos());
         call.recordSuccess();
     }
 
     /** Records the failed attempt; rethrows when no other attempt could help. */
     public void failed(Exchange exchange) {
         GatewayCall call = call(exchange);
-        call.firstByteArrived();
+        FirstByteWatch watch = FirstByteWatch.of(exchange);
+        watch.arrived();
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        GatewayException error = call.timedOut()
+        GatewayException error = watch.timedOut()
                 ? new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, call.provider()
                 + ": no first byte within the time limit", null, call.provider(), null)
                 : ErrorResponder.classify(caught, call.provider());
@@ -116,7 +113,7 @@ public class Failover {
         // it must not open the circuit or cool the provider down for every other caller
         boolean callersAccount = call.byok() && (error.kind() == ErrorKind.UPSTREAM_AUTHENTICATION
                 || error.kind() == ErrorKind.RATE_LIMITED || Integer.valueOf(402).equals(error.upstreamStatus()));
-        health.failed(call.provider(), call.elapsedNanos(), error.kind().retryable() && !callersAccount,
+        health.failed(call.provider(), watch.elapsedNanos(), error.kind().retryable() && !callersAccount,
                 callersAccount ? null : error.retryAfterSeconds());
         if (error.kind() == ErrorKind.CONTEXT_LENGTH_EXCEEDED) {
             call.skipToLargerContextThan(call.current().model());

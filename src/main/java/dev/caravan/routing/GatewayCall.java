@@ -7,7 +7,6 @@ import dev.caravan.error.GatewayException;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Future;
 
 /**
  * What the gateway knows about one request while routes pass it along: the parsed request, its routing options, the
@@ -29,16 +28,10 @@ public final class GatewayCall {
     private List<Attempt> plan = List.of();
     private int next;
     private Attempt current;
-    private long startNanos;
     private long startMillis;
     private boolean succeeded;
     private final List<AttemptRecord> records = new ArrayList<>();
-    private Future<?> firstByteWatch;
-    /** Which attempt's watch may still fire; bumped when the first byte comes, under this object's lock. */
-    private long watchGeneration;
-    private volatile boolean timedOut;
     private GatewayException lastFailure;
-    private long firstByteDeadlineNanos;
 
     public GatewayCall(ChatRequest request, RoutingOptions options) {
         this.request = request;
@@ -119,62 +112,9 @@ public final class GatewayCall {
         this.plan = rest;
     }
 
-    public void start(Attempt attempt, long firstByteTimeoutNanos) {
+    public void start(Attempt attempt) {
         this.current = attempt;
-        this.startNanos = System.nanoTime();
         this.startMillis = System.currentTimeMillis();
-        this.firstByteDeadlineNanos = startNanos + firstByteTimeoutNanos;
-        this.timedOut = false;
-    }
-
-    public long elapsedNanos() {
-        return System.nanoTime() - startNanos;
-    }
-
-    /** Nanoseconds left before the current attempt's first byte is overdue; never negative. */
-    public long firstByteNanosLeft() {
-        return Math.max(0, firstByteDeadlineNanos - System.nanoTime());
-    }
-
-    /** The generation a new watch must present to fire; see {@link #fireWatch}. */
-    public synchronized long armWatch(Future<?> watch) {
-        this.firstByteWatch = watch;
-        return watchGeneration;
-    }
-
-    public synchronized long watchGeneration() {
-        return watchGeneration;
-    }
-
-    /**
-     * Called by the watchdog at the deadline: marks the attempt timed out and interrupts its thread, unless the
-     * first byte came meanwhile. The lock makes "came" and "fired" exclusive, so an interrupt can never land on a
-     * later read of this request.
-     */
-    public synchronized void fireWatch(long generation, Thread requestThread) {
-        if (generation == watchGeneration) {
-            timedOut = true;
-            requestThread.interrupt();
-        }
-    }
-
-    /** The first byte came (or the attempt ended): the watch must not fire any more. */
-    public void firstByteArrived() {
-        Future<?> watch;
-        synchronized (this) {
-            watchGeneration++;
-            watch = firstByteWatch;
-            firstByteWatch = null;
-        }
-        if (watch != null) {
-            watch.cancel(false);
-        }
-        // a watch that fired before the generation moved has set the flag; it must not hit the next read
-        Thread.interrupted();
-    }
-
-    public boolean timedOut() {
-        return timedOut;
     }
 
     public void recordSuccess() {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectReader;
 import dev.caravan.canonical.Json;
 import dev.caravan.error.GatewayException;
+import dev.caravan.format.UpstreamHints;
 
 import java.math.BigDecimal;
 import java.util.ArrayList;
@@ -43,6 +44,11 @@ public record RoutingOptions(List<String> order, List<String> only, List<String>
 
     public boolean autoCaching() {
         return "auto".equals(caching);
+    }
+
+    /** What the provider formats need to know of these options. */
+    public UpstreamHints hints() {
+        return autoCaching() ? UpstreamHints.AUTO_CACHING : UpstreamHints.NONE;
     }
 
     /**

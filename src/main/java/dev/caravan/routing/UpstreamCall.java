@@ -42,7 +42,7 @@ public class UpstreamCall {
         GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
         ProviderRegistry.Provider provider = providers.get(call.provider());
         ProviderFormat format = formats.get(provider.format());
-        UpstreamRequest request = format.toUpstream(call.request(), call.providerModel(), call.options(),
+        UpstreamRequest request = format.toUpstream(call.request(), call.providerModel(), call.options().hints(),
                 call.warnings());
         Message message = exchange.getMessage();
         message.setHeader(Exchange.HTTP_METHOD, "POST");
@@ -63,8 +63,9 @@ public class UpstreamCall {
 
     public void complete(Exchange exchange) throws IOException {
         GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
+        FirstByteWatch watch = FirstByteWatch.of(exchange);
         // the provider answered: its headers are its first byte, for a non-streamed call all there will be
-        call.firstByteArrived();
+        watch.arrived();
         ProviderFormat format = formats.get(call.format());
         Message message = exchange.getMessage();
         int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
@@ -84,7 +85,7 @@ public class UpstreamCall {
             ChunkStream stream = new ChunkStream(body,
                     redacting(format.streamDecoder(), credential(call, providers.get(call.provider()))));
             try {
-                if (!stream.awaitFirst(call.firstByteNanosLeft())) {
+                if (!stream.awaitFirst(watch.nanosLeft())) {
                     throw new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, call.provider()
                             + ": no first event within the time limit", null, call.provider(), null);
                 }

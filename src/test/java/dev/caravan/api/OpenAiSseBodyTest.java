@@ -47,7 +47,7 @@ class OpenAiSseBodyTest {
                 List.of(new ModelEntry.Offer("alpha", "m", null)));
         Attempt attempt = new Attempt(model, "alpha", "m", OpenAiFormat.NAME);
         call.plan(List.of(attempt));
-        call.start(call.nextAttempt(), Duration.ofSeconds(5).toNanos());
+        call.start(call.nextAttempt());
         return call;
     }
 

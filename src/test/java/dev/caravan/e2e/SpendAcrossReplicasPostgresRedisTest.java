@@ -18,6 +18,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.math.BigDecimal;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -114,6 +115,17 @@ class SpendAcrossReplicasPostgresRedisTest {
         API.budget(a, "project", tenant.projectId(), "0.20", "hard");
         // every provider call takes a while, so reservations made on both instances are held at the same time
         SIMULATOR.setDefaultReply(AT_WORST_CASE.latencyMs(100));
+        // connections to both instances opened before the burst: on a loaded machine, opening them during it can
+        // take long enough for one instance to spend the whole budget before the other admits its first request
+        List<CompletableFuture<HttpResponse<String>>> warmUp = new ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            warmUp.add(PublicApi.HTTP.sendAsync(HttpRequest.newBuilder(TestGateway.uri(i % 2 == 0 ? a : b,
+                    "/v1/models")).header("Authorization", "Bearer " + tenant.secret()).GET().build(),
+                    HttpResponse.BodyHandlers.ofString()));
+        }
+        for (CompletableFuture<HttpResponse<String>> response : warmUp) {
+            assertThat(response.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
+        }
 
         List<CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
         for (int i = 0; i < 200; i++) {

@@ -6,9 +6,9 @@ import dev.caravan.canonical.Json;
 import dev.caravan.canonical.Warning;
 import dev.caravan.error.GatewayException;
 import dev.caravan.format.ProviderFormat;
+import dev.caravan.format.UpstreamHints;
 import dev.caravan.format.UpstreamRequest;
 import dev.caravan.format.anthropic.AnthropicWire.MessagesRequest;
-import dev.caravan.routing.RoutingOptions;
 import dev.caravan.stream.StreamDecoder;
 import org.springframework.stereotype.Component;
 
@@ -35,15 +35,15 @@ public class AnthropicFormat implements ProviderFormat {
 
     @Override
     public UpstreamRequest toUpstream(ChatRequest request, String providerModel, List<Warning> warnings) {
-        return toUpstream(request, providerModel, RoutingOptions.NONE, warnings);
+        return toUpstream(request, providerModel, UpstreamHints.NONE, warnings);
     }
 
-    /** With {@code caching: "auto"}, the static prefix is marked for Anthropic's prompt cache. */
+    /** With auto caching ({@code caching: "auto"}), the static prefix is marked for Anthropic's prompt cache. */
     @Override
-    public UpstreamRequest toUpstream(ChatRequest request, String providerModel, RoutingOptions options,
+    public UpstreamRequest toUpstream(ChatRequest request, String providerModel, UpstreamHints hints,
                                       List<Warning> warnings) {
         MessagesRequest body = AnthropicMapper.toRequest(request, providerModel, warnings);
-        if (options != null && options.autoCaching()) {
+        if (hints.autoCaching()) {
             body = AnthropicCaching.markStaticPrefix(body, warnings);
         }
         return UpstreamRequest.body(Json.write(body));
