@@ -2,11 +2,14 @@ package dev.caravan.routing;
 
 import dev.caravan.canonical.ChatRequest;
 import dev.caravan.canonical.Warning;
+import dev.caravan.catalog.ModelCatalog;
 import org.apache.camel.Route;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.CamelEvent;
 import org.apache.camel.support.EventNotifierSupport;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import java.util.Arrays;
@@ -14,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
@@ -35,6 +39,26 @@ public class TierRegistry extends EventNotifierSupport {
      * @param maxTokens the most output tokens a request through this tier may ask for, or null for no cap
      */
     public record Tier(String name, List<String> models, Integer maxTokens) {
+
+        /**
+         * The tier a {@code workflow-tier} route's parameters describe; refuses what no request could be served by (a
+         * name that is not a plain name, no models, a model the catalog lacks, a cap that is not a positive number).
+         */
+        static Tier of(Map<String, ?> parameters, ModelCatalog catalog) {
+            String name = text(parameters.get("name"));
+            if (name == null || !NAME.matcher(name).matches()) {
+                throw new IllegalArgumentException("a workflow tier's name must be a plain lower-case name, not '"
+                        + name + "'");
+            }
+            List<String> models = chain(text(parameters.get("models")));
+            for (String model : models) {
+                if (catalog.model(model).isEmpty()) {
+                    throw new IllegalArgumentException("tier " + name + " names " + model
+                            + ", which is not in the catalog");
+                }
+            }
+            return new Tier(name, models, cap(name, text(parameters.get("maxTokens"))));
+        }
     }
 
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]*");
@@ -43,6 +67,13 @@ public class TierRegistry extends EventNotifierSupport {
     private final Map<String, Tier> byRoute = new ConcurrentHashMap<>();
     /** The route reloader's lock, held while it replaces one file's routes; null when nothing reloads routes. */
     private volatile ReentrantLock reloading;
+    /** Tier routes added at start whose parameters were refused: start-up fails on them once Camel is up. */
+    private final List<String> refused = new CopyOnWriteArrayList<>();
+    private final ModelCatalog catalog;
+
+    public TierRegistry(ModelCatalog catalog) {
+        this.catalog = catalog;
+    }
 
     /**
      * The tier called {@code name}. A reloaded tier is removed before its new version is added: a lookup in that
@@ -105,16 +136,36 @@ public class TierRegistry extends EventNotifierSupport {
         }
         RouteDefinition definition = route.getCamelContext().getCamelContextExtension()
                 .getContextPlugin(Model.class).getRouteDefinition(route.getRouteId());
-        Map<String, Object> parameters = definition.getTemplateParameters();
-        byRoute.put(route.getRouteId(), new Tier(text(parameters.get("name")),
-                models(text(parameters.get("models"))), cap(text(parameters.get("maxTokens")))));
+        try {
+            byRoute.put(route.getRouteId(), Tier.of(definition.getTemplateParameters(), catalog));
+        } catch (IllegalArgumentException e) {
+            // Camel logs and swallows a notifier's exception: the route reloader checks tiers before adding them, and
+            // start-up fails on the ones refused here
+            refused.add(route.getRouteId() + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Refuses a tier file before its routes are added: the route reloader calls this for each templated route of
+     * this template, so a bad edit is rejected and the previous version keeps serving.
+     */
+    public void check(Map<String, ?> parameters) {
+        Tier.of(parameters, catalog);
+    }
+
+    /** A tier that could serve no request must not start quietly missing. */
+    @EventListener(ApplicationReadyEvent.class)
+    void failOnRefusedTiers() {
+        if (!refused.isEmpty()) {
+            throw new IllegalStateException("workflow tiers refused: " + String.join("; ", refused));
+        }
     }
 
     private static String text(Object value) {
         return value == null ? null : value.toString().strip();
     }
 
-    private static List<String> models(String models) {
+    private static List<String> chain(String models) {
         List<String> chain = models == null ? List.of()
                 : Arrays.stream(models.split(",")).map(String::strip).filter(m -> !m.isEmpty()).toList();
         if (chain.isEmpty()) {
@@ -123,7 +174,19 @@ public class TierRegistry extends EventNotifierSupport {
         return chain;
     }
 
-    private static Integer cap(String maxTokens) {
-        return maxTokens == null || maxTokens.isEmpty() ? null : Integer.valueOf(maxTokens);
+    private static Integer cap(String tier, String maxTokens) {
+        if (maxTokens == null || maxTokens.isEmpty()) {
+            return null;
+        }
+        try {
+            int cap = Integer.parseInt(maxTokens);
+            if (cap > 0) {
+                return cap;
+            }
+        } catch (NumberFormatException notANumber) {
+            // refused below, with the value named
+        }
+        throw new IllegalArgumentException("tier " + tier + " caps output at '" + maxTokens
+                + "': maxTokens must be a positive whole number");
     }
 }

@@ -6,6 +6,7 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
 import org.apache.camel.model.TemplatedRouteDefinition;
+import org.apache.camel.model.TemplatedRouteParameterDefinition;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
@@ -29,6 +30,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /**
@@ -45,6 +47,7 @@ public class RouteReloader {
     private final CamelContext camel;
     private final Path directory;
     private final Duration interval;
+    private final TierRegistry tiers;
     /** Per file, the content last loaded successfully, and the content last looked at (maybe rejected). */
     private final Map<Path, String> lastGood = new HashMap<>();
     private final Map<Path, String> seen = new HashMap<>();
@@ -56,6 +59,7 @@ public class RouteReloader {
         this.camel = camel;
         this.directory = Path.of(properties.directory()).toAbsolutePath();
         this.interval = properties.reloadInterval();
+        this.tiers = tiers;
         tiers.reloadsUnder(loading);
     }
 
@@ -134,7 +138,15 @@ public class RouteReloader {
      */
     private Set<String> replaceTemplatedRoutes(RouteBuilder routes) throws Exception {
         Set<String> ids = new LinkedHashSet<>();
-        for (TemplatedRouteDefinition templated : routes.getTemplatedRouteCollection().getTemplatedRoutes()) {
+        List<TemplatedRouteDefinition> all = routes.getTemplatedRouteCollection().getTemplatedRoutes();
+        for (TemplatedRouteDefinition templated : all) {
+            if (TierRegistry.TEMPLATE.equals(templated.getRouteTemplateRef())) {
+                // before anything is removed: a tier no request could be served by is an edit to reject
+                tiers.check(templated.getParameters().stream().collect(Collectors.toMap(
+                        TemplatedRouteParameterDefinition::getName, p -> p.getValue() == null ? "" : p.getValue())));
+            }
+        }
+        for (TemplatedRouteDefinition templated : all) {
             String id = templated.getRouteId();
             if (id != null && camel.getRoute(id) != null) {
                 camel.getRouteController().stopRoute(id);

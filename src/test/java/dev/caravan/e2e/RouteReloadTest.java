@@ -98,6 +98,25 @@ class RouteReloadTest extends GatewayTestBase {
         assertThat(servingModel()).isEqualTo("google/gemini-2.5-flash");
     }
 
+    @Test
+    void a_tier_edit_no_request_could_be_served_by_is_rejected_and_the_previous_tier_keeps_serving(
+            CapturedOutput output) throws Exception {
+        Files.writeString(TIER, ORIGINAL.replace("value: 256", "value: lots"));
+
+        reloader.check();
+
+        assertThat(output.getAll()).contains("route file tiers/classify.yaml rejected, the previous version keeps "
+                + "running: tier classify caps output at 'lots'");
+        assertThat(servingModel()).isEqualTo("google/gemini-2.5-flash");
+
+        Files.writeString(TIER, ORIGINAL.replace("google/gemini-2.5-flash,", "acme/no-such-model,"));
+
+        reloader.check();
+
+        assertThat(output.getAll()).contains("tier classify names acme/no-such-model, which is not in the catalog");
+        assertThat(servingModel()).isEqualTo("google/gemini-2.5-flash");
+    }
+
     private static Path copyOfRoutes() {
         try {
             Path target = Files.createTempDirectory("caravan-routes");
