@@ -3,10 +3,10 @@
 #
 #   bench/ab.sh A.jar B.jar [ROUNDS]
 #
-# Starts the zero-latency and the streaming simulator (from A.jar) and both gateways side by side, warms each up at 32
-# connections, then for ROUNDS rounds (default 4) measures A and B in turn: wrk 10 s at 32 connections (requests/s,
-# CPU per request from /proc/PID/stat) and, with AB_PROBE=1, time to first token (bench/StreamProbe.java, 300
-# streams, 50 at a time). Prints one line per measurement and a per-jar median at the end. Logs: bench/out/ab/.
+# Starts the zero-latency and the streaming simulator (this tree's target/caravan-simulator.jar on A.jar, or
+# AB_SIM_JAR) and both gateways side by side, warms each up at 32 connections, then for ROUNDS rounds (default 4)
+# measures A and B in turn: wrk 10 s at 32 connections (requests/s, CPU per request from /proc/PID/stat) and, with
+# AB_PROBE=1, time to first token (bench/StreamProbe.java, 300 streams, 50 at a time). Prints one line per measurement and a per-jar median at the end. Logs: bench/out/ab/.
 # AB_WRK=0 leaves wrk out of the measured rounds (with AB_PROBE=1: time to first token only).
 # AB_ROUTES_A / AB_ROUTES_B: each jar's route directory when they differ (default: this tree's routes/).
 # Set AB_JFR=1 to record both gateways with JFR (profile settings) during the measured rounds (bench/out/ab/{A,B}.jfr).
@@ -29,7 +29,8 @@ port() { local p; while :; do p=$((20000 + RANDOM % 12000)); (exec 3<>"/dev/tcp/
 ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
 
 SIM_FAST=$(port); SIM_STREAM=$(port)
-sim() { "$JAVA" -Xmx1g -cp "$A_JAR" -Dloader.main=dev.caravan.simulator.ProviderSimulator \
+SIM_JAR=$(realpath "${AB_SIM_JAR:-$ROOT/target/caravan-simulator.jar}")
+sim() { "$JAVA" -Xmx1g -cp "$A_JAR" -Dloader.path="$SIM_JAR" -Dloader.main=dev.caravan.simulator.ProviderSimulator \
   org.springframework.boot.loader.launch.PropertiesLauncher --port "$1" "${@:2}" >"$OUT/sim-$1.log" 2>&1 & PIDS+=($!); }
 sim "$SIM_FAST" --first-chunk-delay-ms 0 --chunk-delay-ms 0 --chunks 4
 sim "$SIM_STREAM" --first-chunk-delay-ms 50 --chunk-delay-ms 10 --chunks 20

@@ -209,6 +209,9 @@ fi
 # it mid-run, and nothing aimed at target/caravan.jar by name touches the processes of this run.
 RUN_JAR="$TMP/gateway-under-bench.jar"
 cp "$JAR" "$RUN_JAR"
+# the provider simulator is not in the gateway's jar: it runs from the gateway's libraries plus its own jar
+SIM_JAR="$TMP/simulator-under-bench.jar"
+cp "${JAR%.jar}-simulator.jar" "$SIM_JAR"
 # the load generators run from classes compiled once (each file also runs on its own: java bench/StreamProbe.java);
 # C1 only, so that the short client runs are compiled code almost at once
 CLIENT_JAVA=("$JAVA" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xmx512m -cp "$TMP/classes")
@@ -269,11 +272,11 @@ wait_http() {   # wait_http URL SECONDS PID [curl args...]: until URL answers 20
 
 # ---------------------------------------------------------------------------------------------------------------
 # simulators
-SIM_MAIN=(-cp "$RUN_JAR" -Dloader.main=dev.caravan.simulator.ProviderSimulator
+SIM_MAIN=(-cp "$RUN_JAR" -Dloader.path="$SIM_JAR" -Dloader.main=dev.caravan.simulator.ProviderSimulator
   org.springframework.boot.loader.launch.PropertiesLauncher)
 STREAM_TEXT="Caravan streams this answer back one small piece at a time, the way a real model would, so the \
 benchmark can time the first token and the end of every stream through each proxy under test."
-start_sim() {   # start_sim NAME PORT ARGS...: the simulator from the Caravan jar (PropertiesLauncher + loader.main)
+start_sim() {   # start_sim NAME PORT ARGS...: the simulator jar on the Caravan jar (PropertiesLauncher + loader.main)
   local name=$1 port=$2
   shift 2
   "$JAVA" -Xmx2g "${SIM_MAIN[@]}" --port "$port" "$@" >"$OUT/sim-$name.log" 2>&1 &
@@ -291,7 +294,8 @@ if [ "$MODE" = full ]; then
   start_sim HOLD "$SIM_HOLD_PORT" --first-chunk-delay-ms 50 --chunk-delay-ms 500 --chunks 21 --text "$STREAM_TEXT"
   # the 50 MB text does not fit in one command-line argument (Linux caps one at 128 kB): use a java @argfile
   {
-    printf -- '-Xmx2g -cp "%s" -Dloader.main=dev.caravan.simulator.ProviderSimulator ' "$RUN_JAR"
+    printf -- '-Xmx2g -cp "%s" -Dloader.path="%s" -Dloader.main=dev.caravan.simulator.ProviderSimulator ' \
+      "$RUN_JAR" "$SIM_JAR"
     printf -- 'org.springframework.boot.loader.launch.PropertiesLauncher --port %s --first-chunk-delay-ms 0 ' \
       "$SIM_BIG_PORT"
     printf -- '--chunk-delay-ms %s --chunks %s --text ' "$BIG_CHUNK_DELAY_MS" "$BIG_CHUNKS"
@@ -859,7 +863,7 @@ fi
   fi
   echo "## Setup"
   echo
-  echo "- Simulators: \`dev.caravan.simulator.ProviderSimulator\` from the Caravan jar (\`java -cp target/caravan.jar -Dloader.main=... PropertiesLauncher\`), one JVM each: zero-latency; streaming (50 ms, then 10 ms × 20)$([ "$MODE" = full ] && echo '; 10-second streams (50 ms, then 500 ms × 21); 50 MB stream (text passed through a java @argfile)')."
+  echo "- Simulators: \`dev.caravan.simulator.ProviderSimulator\` from \`target/caravan-simulator.jar\` on the Caravan jar (\`java -cp target/caravan.jar -Dloader.path=target/caravan-simulator.jar -Dloader.main=... PropertiesLauncher\`), one JVM each: zero-latency; streaming (50 ms, then 10 ms × 20)$([ "$MODE" = full ] && echo '; 10-second streams (50 ms, then 500 ms × 21); 50 MB stream (text passed through a java @argfile)')."
   echo "- Caravan A: OPENAI_BASE_URL → zero-latency simulator (model $MODEL_FAST), MISTRAL_BASE_URL → streaming simulator (model $MODEL_SECOND, same OpenAI-compatible route template). Serves sections 1-4."
   [ "$MODE" = full ] && echo "- Caravan B (started alongside A, idle until section 5; adds \`-Xlog:gc\` to a file): OPENAI_BASE_URL → 10-second simulator, MISTRAL_BASE_URL → 50 MB simulator. Serves sections 5-6."
   echo "- Caravan start-up to first answer: A $(g caravan.A.start_s) s$([ "$MODE" = full ] && echo ", B $(g caravan.B.start_s) s (both started at once)")."

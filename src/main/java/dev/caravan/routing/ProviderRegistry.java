@@ -3,7 +3,6 @@ package dev.caravan.routing;
 import dev.caravan.catalog.ModelCatalog;
 import dev.caravan.catalog.ProviderEntry;
 import dev.caravan.format.ProviderFormats;
-import dev.caravan.simulator.ProviderSimulator;
 import jakarta.annotation.PreDestroy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,7 +27,7 @@ public class ProviderRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(ProviderRegistry.class);
 
     private final Map<String, Provider> providers = new LinkedHashMap<>();
-    private ProviderSimulator simulator;
+    private LocalSimulator simulator;
 
     public ProviderRegistry(ModelCatalog catalog, ProviderFormats formats, ProviderProperties properties,
                             ConfigurableEnvironment environment) {
@@ -47,13 +46,15 @@ public class ProviderRegistry {
                 baseUrl = declared.baseUrl();
                 source = "public API";
             }
-            if (baseUrl == null && properties.simulator().enabled()) {
+            if (baseUrl == null && properties.simulator().enabled() && LocalSimulator.available()) {
                 baseUrl = simulator(properties).baseUrl() + formats.get(declared.format()).simulatorPath();
                 source = "simulator";
             }
             if (baseUrl == null) {
                 throw new IllegalStateException("provider " + name + " has no base URL: set " + prefix
-                        + "_BASE_URL or " + prefix + "_API_KEY, or enable the simulator");
+                        + "_BASE_URL or " + prefix + "_API_KEY" + (properties.simulator().enabled()
+                        ? ", or start the gateway with bin/caravan run, which puts the provider simulator beside it"
+                        : ", or enable the simulator"));
             }
             baseUrl = stripTrailingSlash(baseUrl);
             providers.put(name, new Provider(name, declared.format(), baseUrl, apiKey));
@@ -73,9 +74,9 @@ public class ProviderRegistry {
         return provider;
     }
 
-    private ProviderSimulator simulator(ProviderProperties properties) {
+    private LocalSimulator simulator(ProviderProperties properties) {
         if (simulator == null) {
-            simulator = ProviderSimulator.start(properties.simulator().port());
+            simulator = LocalSimulator.start(properties.simulator().port());
             LOG.info("provider simulator listening on {}", simulator.baseUrl());
         }
         return simulator;
