@@ -28,7 +28,7 @@ class QueuedUsageTest {
         when(producer.getCamelContext()).thenReturn(new DefaultCamelContext());
         doThrow(new IllegalStateException("Queue full")).when(producer).sendBody(any(Endpoint.class), any());
         UsageSpool spool = mock(UsageSpool.class);
-        QueuedUsage sink = new QueuedUsage(producer, spool, properties());
+        QueuedUsage sink = new QueuedUsage(producer, spool, mock(UsageJournal.class), properties());
         int records = QueuedUsage.OVERFLOW_BATCH * 2 + 500;
 
         IntStream.range(0, records).forEach(i -> sink.record(SampleRecords.failed("gen_" + i,
