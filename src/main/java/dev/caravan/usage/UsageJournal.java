@@ -155,7 +155,7 @@ public class UsageJournal {
     /** Deletes the segments whose records are all confirmed; keeps the others, for the next start to replay. */
     @PreDestroy
     public void close() {
-        if (!enabled) {
+        if (!enabled || timer.isShutdown()) {
             return;
         }
         timer.shutdown();
