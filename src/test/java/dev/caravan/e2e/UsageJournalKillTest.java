@@ -38,13 +38,14 @@ import static org.awaitility.Awaitility.await;
  * size and interval, so hundreds of records are queued in memory at any moment) is SIGKILLed while several clients
  * keep it busy, then started again on the same files. Every request that was answered in full before the kill
  * (non-streamed and streamed) must be in the usage store exactly once: those still queued in memory come back from
- * the journal, those already written are not written twice. Without the journal the probe lost 206 of 519.
+ * the journal, those already written are not written twice. Without the journal the probe lost 206 of 519; this
+ * test, with the journal turned off, lost 42 of 607.
  */
 class UsageJournalKillTest {
 
     private static final String KEY = "cvn-test-journal-key-0123456789";
     private static final int CLIENTS = 8;
-    private static final int ANSWERED_BEFORE_KILL = 300;
+    private static final int ANSWERED_BEFORE_KILL = 600;
     private static final ProviderSimulator SIMULATOR = ProviderSimulator.start(0);
 
     @TempDir
