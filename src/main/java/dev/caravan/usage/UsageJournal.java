@@ -148,10 +148,6 @@ public class UsageJournal {
         }
     }
 
-    public Path directory() {
-        return directory;
-    }
-
     /** Deletes the segments whose records are all confirmed; keeps the others, for the next start to replay. */
     @PreDestroy
     public void close() {
