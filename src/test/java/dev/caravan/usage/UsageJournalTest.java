@@ -113,6 +113,17 @@ class UsageJournalTest {
     }
 
     @Test
+    void a_segment_is_rolled_once_it_holds_segment_size_however_recent() {
+        UsageJournal journal = new UsageJournal(store, spool, properties(directory.resolve("size"), true,
+                Duration.ofMinutes(1), DataSize.ofBytes(1000)));
+        opened.add(journal);
+
+        IntStream.range(0, 2).forEach(n -> journal.append(SampleRecords.numbered("size", n)));
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> segments("size").size() == 2);
+    }
+
+    @Test
     void a_graceful_close_deletes_drained_segments_and_keeps_one_with_records_not_yet_stored() {
         UsageJournal drained = journal("drained", Duration.ofMinutes(1));
         drained.append(SampleRecords.numbered("drained", 1));
@@ -194,11 +205,16 @@ class UsageJournalTest {
     }
 
     private static UsageProperties properties(Path journal, boolean enabled, Duration rollInterval) {
+        return properties(journal, enabled, rollInterval, DataSize.ofMegabytes(64));
+    }
+
+    private static UsageProperties properties(Path journal, boolean enabled, Duration rollInterval,
+                                              DataSize segmentSize) {
         return new UsageProperties(1000, 500, Duration.ofSeconds(1), 0, Duration.ZERO,
                 new UsageProperties.Spool(journal.resolveSibling("spool").toString(), DataSize.ofMegabytes(1),
                         Duration.ofSeconds(1)),
-                new UsageProperties.Journal(enabled, journal.toString(), Duration.ofMillis(5),
-                        DataSize.ofMegabytes(64), rollInterval));
+                new UsageProperties.Journal(enabled, journal.toString(), Duration.ofMillis(5), segmentSize,
+                        rollInterval));
     }
 
     /** The segments a kill leaves: the same bytes, with no live journal holding their locks. */
