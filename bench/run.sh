@@ -345,7 +345,8 @@ start_caravan() {   # start_caravan NAME PORT OPENAI_SIM_PORT MISTRAL_SIM_PORT [
     AI_GATEWAY_API_KEY="$KEY" \
     "$JAVA" $CARAVAN_HEAP "$@" -jar "$RUN_JAR" --server.port="$port" \
     --spring.datasource.url="jdbc:h2:file:$TMP/caravan-$name;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH" \
-    --caravan.usage.spool.directory="$TMP/usage-spool-$name" >"$OUT/caravan-$name.log" 2>&1 &
+    --caravan.usage.spool.directory="$TMP/usage-spool-$name" \
+    --caravan.usage.journal.directory="$TMP/usage-journal-$name" >"$OUT/caravan-$name.log" 2>&1 &
   PIDS+=($!)
   eval "CARAVAN_${name}_PID=$!"
   eval "CARAVAN_${name}_T0=$(date +%s)"

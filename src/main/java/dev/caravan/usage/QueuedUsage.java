@@ -17,6 +17,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * away long enough to fill it), or Camel has already stopped, the record waits in an overflow list that goes to the
  * spool in batches ({@value #OVERFLOW_BATCH} records a file, or whatever is there when the replay timer runs or the
  * gateway stops), so a request thread writes and syncs a spool file once per that many records, not once each.
+ * Every record is appended to the {@link UsageJournal} first, so that none of those waiting in memory is lost if the
+ * process is killed; the writer route confirms them to the journal once stored, this class once spooled.
  */
 @Component
 public class QueuedUsage implements UsageSink {
@@ -26,13 +28,15 @@ public class QueuedUsage implements UsageSink {
     private final ProducerTemplate producer;
     private volatile Endpoint endpoint;
     private final UsageSpool spool;
+    private final UsageJournal journal;
     private final String queue;
     private final ConcurrentLinkedQueue<UsageRecord> overflow = new ConcurrentLinkedQueue<>();
     private final AtomicInteger overflowSize = new AtomicInteger();
 
-    public QueuedUsage(ProducerTemplate producer, UsageSpool spool, UsageProperties properties) {
+    public QueuedUsage(ProducerTemplate producer, UsageSpool spool, UsageJournal journal, UsageProperties properties) {
         this.producer = producer;
         this.spool = spool;
+        this.journal = journal;
         // the writer route reads the same queue with the same size: SEDA refuses two sizes for one queue
         this.queue = "seda:usage?size=" + properties.queueSize() + "&blockWhenFull=false";
     }
@@ -49,6 +53,7 @@ public class QueuedUsage implements UsageSink {
 
     @Override
     public void record(UsageRecord record) {
+        journal.append(record);
         try {
             producer.sendBody(endpoint(), record);
         } catch (RuntimeException queueFullOrStopped) {
@@ -69,6 +74,7 @@ public class QueuedUsage implements UsageSink {
         }
         if (!batch.isEmpty()) {
             spool.spool(batch);
+            journal.confirm(batch);
         }
     }
 }

@@ -5,6 +5,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import org.hibernate.validator.constraints.time.DurationMax;
+import org.hibernate.validator.constraints.time.DurationMin;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
@@ -28,6 +29,7 @@ import java.time.Duration;
  *                      number ({@code 200}): the writer route reads it too, and Camel's redelivery delay takes no
  *                      unit
  * @param spool         the on-disk spool for batches the database would not take
+ * @param journal       the local journal that keeps every record until the database has it, across a SIGKILL
  */
 @Validated
 @ConfigurationProperties("caravan.usage")
@@ -37,7 +39,8 @@ public record UsageProperties(
         @NotNull @DurationMax(seconds = 30) @DefaultValue("1s") Duration batchInterval,
         @Min(0) @DefaultValue("3") int retries,
         @NotNull @DefaultValue("200") Duration retryDelay,
-        @Valid @NotNull @DefaultValue Spool spool) {
+        @Valid @NotNull @DefaultValue Spool spool,
+        @Valid @NotNull @DefaultValue Journal journal) {
 
     /**
      * @param directory      where spooled batches are kept, one JSON-lines file each, relative to the working
@@ -50,5 +53,29 @@ public record UsageProperties(
             @NotBlank @DefaultValue("data/usage-spool") String directory,
             @NotNull @DefaultValue("100MB") DataSize maxSize,
             @NotNull @DefaultValue("10s") Duration replayInterval) {
+    }
+
+    /**
+     * {@link UsageJournal}: each record is appended to a local file before it is queued, and replayed at the next
+     * start when the process died before the database had it.
+     *
+     * @param enabled       off, a SIGKILL (or an out-of-memory kill) loses the records still queued in memory
+     * @param directory     where the journal's segments are kept, relative to the working directory; it must be
+     *                      writable, or the gateway does not start. Give each instance its own; a running instance
+     *                      locks its segments, so one started on the same directory replays only a dead one's
+     * @param syncInterval  how often what was appended is forced to the disk (fsync). A kill of the process loses
+     *                      nothing whatever this is (an appended record is in the OS's page cache); a crash of the
+     *                      machine or a power cut loses what was appended in the last interval at most
+     * @param segmentSize   a segment is closed, and a new one started, once it holds this much; a closed segment is
+     *                      deleted once the database has all its records
+     * @param rollInterval  a segment with records is closed after this long even when it is smaller, so that a
+     *                      quiet gateway does not keep (and replay at its next start) records long stored
+     */
+    public record Journal(
+            @DefaultValue("true") boolean enabled,
+            @NotBlank @DefaultValue("data/usage-journal") String directory,
+            @NotNull @DurationMin(millis = 1) @DefaultValue("5ms") Duration syncInterval,
+            @NotNull @DefaultValue("64MB") DataSize segmentSize,
+            @NotNull @DurationMin(millis = 1) @DefaultValue("1m") Duration rollInterval) {
     }
 }

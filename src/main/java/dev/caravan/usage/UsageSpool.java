@@ -36,7 +36,8 @@ public class UsageSpool {
 
     private static final Logger LOG = LoggerFactory.getLogger(UsageSpool.class);
     private static final String SUFFIX = ".jsonl";
-    private static final ObjectMapper MAPPER = Json.MAPPER.copy()
+    /** Records as the spool and the journal keep them on disk: instants as ISO text, readable by an operator. */
+    static final ObjectMapper MAPPER = Json.MAPPER.copy()
             .registerModule(new JavaTimeModule())
             .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
 
@@ -231,7 +232,8 @@ public class UsageSpool {
         return Files.isRegularFile(file) && file.getFileName().toString().endsWith(SUFFIX);
     }
 
-    private static String describe(Throwable failure) {
+    /** A failure's root cause in one line, for a log that must not carry a trace per batch. */
+    static String describe(Throwable failure) {
         Throwable root = failure;
         while (root != null && root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

@@ -6,7 +6,9 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -76,8 +78,25 @@ public final class TestGateway {
     }
 
     public ConfigurableApplicationContext start() {
-        return new SpringApplicationBuilder(sources.toArray(Class<?>[]::new)).run(settings.entrySet().stream()
-                .map(setting -> "--" + setting.getKey() + "=" + setting.getValue()).toArray(String[]::new));
+        return new SpringApplicationBuilder(sources.toArray(Class<?>[]::new)).run(arguments().toArray(String[]::new));
+    }
+
+    /**
+     * The same gateway as a process of its own (this JVM's java and test classpath), for a test that must kill it:
+     * {@link Process#destroyForcibly} is a SIGKILL. Its output is appended to {@code log}. Test-double
+     * {@link #beans} are not passed on: the process starts {@link CaravanApplication} alone.
+     */
+    public Process startProcess(Path log) throws IOException {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), CaravanApplication.class.getName()));
+        command.addAll(arguments());
+        return new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+    }
+
+    private List<String> arguments() {
+        return settings.entrySet().stream().map(setting -> "--" + setting.getKey() + "=" + setting.getValue())
+                .toList();
     }
 
     public static int port(ConfigurableApplicationContext gateway) {

@@ -19,7 +19,10 @@ import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
-/** A full queue sends records to the spool in batches, never one file per request, and loses none of them. */
+/**
+ * A full queue sends records to the spool in batches, never one file per request, and loses none of them; each is
+ * journaled first, and confirmed to the journal once spooled.
+ */
 class QueuedUsageTest {
 
     @Test
@@ -28,7 +31,8 @@ class QueuedUsageTest {
         when(producer.getCamelContext()).thenReturn(new DefaultCamelContext());
         doThrow(new IllegalStateException("Queue full")).when(producer).sendBody(any(Endpoint.class), any());
         UsageSpool spool = mock(UsageSpool.class);
-        QueuedUsage sink = new QueuedUsage(producer, spool, properties());
+        UsageJournal journal = mock(UsageJournal.class);
+        QueuedUsage sink = new QueuedUsage(producer, spool, journal, properties());
         int records = QueuedUsage.OVERFLOW_BATCH * 2 + 500;
 
         IntStream.range(0, records).forEach(i -> sink.record(SampleRecords.failed("gen_" + i,
@@ -47,6 +51,9 @@ class QueuedUsageTest {
         sink.spoolOverflow();
         verify(spool, times(3)).spool(anyList());
         verify(producer, times(records)).sendBody(any(Endpoint.class), any());
+        // journaled before queued, each once; the journal lets go of them once spooled
+        verify(journal, times(records)).append(any());
+        verify(journal, times(3)).confirm(anyList());
     }
 
     private static UsageProperties properties() {

@@ -73,7 +73,7 @@ abstract class UsageShutdownTest {
         gateway.close();
 
         assertThat(storedIds("shutdown_%")).hasSize(RECORDS);
-        assertNothingSpooled();
+        assertNothingLeftOnDisk();
     }
 
     @Test
@@ -107,14 +107,15 @@ abstract class UsageShutdownTest {
         }
         // a graceful shutdown lets them finish, and each leaves exactly its own record
         assertThat(storedIds("gen_%")).containsExactlyInAnyOrderElementsOf(answered);
-        assertNothingSpooled();
+        assertNothingLeftOnDisk();
     }
 
     private ConfigurableApplicationContext start(String batchInterval) {
         return database(TestGateway.withKey(KEY).providersAt(SIMULATOR)
                 .set("caravan.usage.batch-size", RECORDS * 2)
                 .set("caravan.usage.batch-interval", batchInterval)
-                .set("caravan.usage.spool.directory", directory.resolve("spool"))).start();
+                .set("caravan.usage.spool.directory", directory.resolve("spool"))
+                .set("caravan.usage.journal.directory", directory.resolve("journal"))).start();
     }
 
     private List<String> storedIds(String pattern) throws SQLException {
@@ -131,9 +132,12 @@ abstract class UsageShutdownTest {
         return ids;
     }
 
-    private void assertNothingSpooled() throws Exception {
+    private void assertNothingLeftOnDisk() throws Exception {
         try (Stream<Path> spooled = Files.list(directory.resolve("spool"))) {
             assertThat(spooled.toList()).as("written to the database, not spooled").isEmpty();
+        }
+        try (Stream<Path> journaled = Files.list(directory.resolve("journal"))) {
+            assertThat(journaled.toList()).as("every record confirmed: nothing left to replay").isEmpty();
         }
     }
 }

@@ -39,7 +39,9 @@ class UsageSpoolTest {
 
     private UsageSpool spool(String maxSize) {
         return new UsageSpool(store, new UsageProperties(1000, 10, Duration.ofSeconds(1), 0, Duration.ZERO,
-                new UsageProperties.Spool(directory.toString(), DataSize.parse(maxSize), Duration.ofSeconds(1))));
+                new UsageProperties.Spool(directory.toString(), DataSize.parse(maxSize), Duration.ofSeconds(1)),
+                new UsageProperties.Journal(false, directory.resolve("journal").toString(), Duration.ofMillis(5),
+                        DataSize.ofMegabytes(64), Duration.ofMinutes(1))));
     }
 
     @Test
