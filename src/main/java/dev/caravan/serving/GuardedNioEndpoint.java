@@ -1,0 +1,128 @@
+package dev.caravan.serving;
+
+import org.apache.tomcat.util.net.NioChannel;
+import org.apache.tomcat.util.net.NioEndpoint;
+import org.apache.tomcat.util.net.SocketWrapperBase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Tomcat's NIO endpoint with two limits it lacks (see {@link ConnectionProperties}): open connections per client
+ * address, checked as each connection is accepted, and a total deadline on reading a request's line and headers,
+ * checked by a sweep over the open connections (Tomcat's own timeouts restart with every byte read).
+ */
+public final class GuardedNioEndpoint extends NioEndpoint {
+
+    private static final Logger log = LoggerFactory.getLogger(GuardedNioEndpoint.class);
+
+    private final ConcurrentMap<SocketWrapperBase<?>, ClientConnection> open = new ConcurrentHashMap<>();
+    private final ConcurrentMap<InetAddress, Integer> openPerAddress = new ConcurrentHashMap<>();
+    private volatile int maxConnectionsPerAddress = Integer.MAX_VALUE;
+    private volatile long headerTimeoutMillis = Long.MAX_VALUE;
+    private ScheduledFuture<?> sweep;
+
+    public GuardedNioEndpoint() {
+        // Tomcat adds every accepted connection to this map and removes it on close, whichever thread closes it:
+        // the one exact place to count connections per address
+        connections = new CountingConnections();
+    }
+
+    void limit(int maxConnectionsPerAddress, Duration headerTimeout) {
+        this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+        this.headerTimeoutMillis = headerTimeout.toMillis();
+    }
+
+    /** The connection's state, or null if it is closed already. */
+    ClientConnection connection(SocketWrapperBase<?> socket) {
+        return open.get(socket);
+    }
+
+    /** Runs on the acceptor thread, the only one that adds connections: the count it checks cannot grow meanwhile. */
+    @Override
+    protected boolean setSocketOptions(SocketChannel socket) {
+        InetAddress address = remoteAddress(socket);
+        if (address != null && openPerAddress.getOrDefault(address, 0) >= maxConnectionsPerAddress) {
+            log.debug("Closed a connection from {}: it already holds {} connections", address,
+                    maxConnectionsPerAddress);
+            // Tomcat's acceptor closes only sockets it has wrapped: this one gives its slot back here
+            destroySocket(socket);
+            return false;
+        }
+        return super.setSocketOptions(socket);
+    }
+
+    @Override
+    public void startInternal() throws Exception {
+        super.startInternal();
+        // a quarter of the deadline, at most a second: a slow head is cut within about the deadline plus two seconds
+        // (this sweep, then the poller's own timeout pass)
+        long every = Math.clamp(headerTimeoutMillis / 4, 50, 1_000);
+        sweep = getUtilityExecutor().scheduleWithFixedDelay(this::expireSlowHeads, every, every,
+                TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stopInternal() {
+        if (sweep != null) {
+            sweep.cancel(false);
+        }
+        super.stopInternal();
+    }
+
+    private void expireSlowHeads() {
+        try {
+            long now = System.currentTimeMillis();
+            open.forEach((socket, connection) -> {
+                if (connection.pastHeadDeadline(now, ((NioSocketWrapper) socket).getLastRead(), headerTimeoutMillis)) {
+                    // Tomcat's poller ends it within its timeout pass, as it ends any read timeout: closing it from
+                    // here could recycle a processor that a worker is parsing this socket's next bytes with
+                    socket.setReadTimeout(1);
+                }
+            });
+        } catch (RuntimeException e) {
+            // an exception would cancel the schedule, and with it the deadline for good
+            log.warn("The header deadline sweep failed; it runs again", e);
+        }
+    }
+
+    private static InetAddress remoteAddress(SocketChannel socket) {
+        try {
+            return socket.getRemoteAddress() instanceof InetSocketAddress inet ? inet.getAddress() : null;
+        } catch (IOException closed) {
+            return null;
+        }
+    }
+
+    private final class CountingConnections extends ConcurrentHashMap<SocketChannel, SocketWrapperBase<NioChannel>> {
+
+        @Override
+        public SocketWrapperBase<NioChannel> put(SocketChannel socket, SocketWrapperBase<NioChannel> wrapper) {
+            InetAddress address = remoteAddress(socket);
+            open.put(wrapper, new ClientConnection(address, System.currentTimeMillis()));
+            if (address != null) {
+                openPerAddress.merge(address, 1, Integer::sum);
+            }
+            return super.put(socket, wrapper);
+        }
+
+        @Override
+        public SocketWrapperBase<NioChannel> remove(Object socket) {
+            SocketWrapperBase<NioChannel> wrapper = super.remove(socket);
+            ClientConnection connection = wrapper == null ? null : open.remove(wrapper);
+            if (connection != null && connection.address() != null) {
+                openPerAddress.computeIfPresent(connection.address(), (address, count) -> count == 1 ? null : count - 1);
+            }
+            return wrapper;
+        }
+    }
+}
