@@ -26,6 +26,7 @@ final class ClientConnection {
 
     private int requestsAtLastLook;
     private long headSince = NONE;
+    private boolean cut;
 
     ClientConnection(InetAddress address, long acceptedAt) {
         this.address = address;
@@ -61,7 +62,8 @@ final class ClientConnection {
     }
 
     /**
-     * The sweep's look: whether this connection has been delivering one request head for longer than {@code timeout}.
+     * The sweep's look: whether this connection has been delivering one request head for longer than {@code timeout}
+     * (true at most once per connection).
      * The first request's head counts from the accept, so a connection that sends nothing, or only blank lines (which
      * Tomcat reads without keeping a processor), is cut as well. A later one counts from the first look that sees
      * bytes read after the previous request ended; until then the connection is idle, which {@code idleTimeout}
@@ -84,6 +86,11 @@ final class ClientConnection {
                 headSince = now;
             }
         }
-        return headSince != NONE && now - headSince > timeout;
+        if (cut || headSince == NONE || now - headSince <= timeout) {
+            return false;
+        }
+        // once: closing takes a moment, and the sweep may look again before the connection is gone
+        cut = true;
+        return true;
     }
 }

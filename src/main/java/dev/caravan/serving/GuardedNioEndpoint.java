@@ -2,6 +2,7 @@ package dev.caravan.serving;
 
 import org.apache.tomcat.util.net.NioChannel;
 import org.apache.tomcat.util.net.NioEndpoint;
+import org.apache.tomcat.util.net.SocketEvent;
 import org.apache.tomcat.util.net.SocketWrapperBase;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,6 +10,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
@@ -64,8 +66,7 @@ public final class GuardedNioEndpoint extends NioEndpoint {
     @Override
     public void startInternal() throws Exception {
         super.startInternal();
-        // a quarter of the deadline, at most a second: a slow head is cut within about the deadline plus two seconds
-        // (this sweep, then the poller's own timeout pass)
+        // a quarter of the deadline, at most a second: a slow head is cut within about a second past the deadline
         long every = Math.clamp(headerTimeoutMillis / 4, 50, 1_000);
         sweep = getUtilityExecutor().scheduleWithFixedDelay(this::expireSlowHeads, every, every,
                 TimeUnit.MILLISECONDS);
@@ -84,9 +85,14 @@ public final class GuardedNioEndpoint extends NioEndpoint {
             long now = System.currentTimeMillis();
             open.forEach((socket, connection) -> {
                 if (connection.pastHeadDeadline(now, ((NioSocketWrapper) socket).getLastRead(), headerTimeoutMillis)) {
-                    // Tomcat's poller ends it within its timeout pass, as it ends any read timeout: closing it from
-                    // here could recycle a processor that a worker is parsing this socket's next bytes with
-                    socket.setReadTimeout(1);
+                    log.debug("Closing a connection from {}: its request head took longer than {} ms",
+                            connection.address(), headerTimeoutMillis);
+                    // the event Tomcat's poller dispatches on a read timeout, here from the utility thread as Tomcat
+                    // dispatches async timeouts: a worker then closes the connection under the socket's lock, never
+                    // midway through parsing its bytes. (Shortening the read timeout instead is not enough: the
+                    // poller checks it right after this socket's own reads, so a steady trickle is never caught.)
+                    socket.setError(new SocketTimeoutException("request head past its deadline"));
+                    socket.processSocket(SocketEvent.ERROR, true);
                 }
             });
         } catch (RuntimeException e) {
