@@ -34,17 +34,20 @@ import static org.awaitility.Awaitility.await;
  * Slowloris: connections that trickle their headers (the probe sent a byte every 5 s; Tomcat's connection timeout
  * only bounds the silence between two reads, so it never fired) must neither hold a connection past the header
  * deadline nor, from one address, take the slots every other client needs. The slow clients trickle every 250 ms,
- * far inside this context's 60 s connection timeout: only the header deadline (3 s here) can end them. Each test
- * sends from its own loopback address, so that no other test's connections count against the cap.
+ * far inside this context's 60 s connection timeout: only the header deadline (3 s here) can end them. A body that
+ * stops midway is ended by the body timeout (1 s here). Each test sends from its own loopback address, so that no
+ * other test's connections count against the cap.
  */
 @TestPropertySource(properties = {
         "caravan.server.max-connections-per-address=50",
-        "caravan.server.header-timeout=3s"})
+        "caravan.server.header-timeout=3s",
+        "caravan.server.body-timeout=1s"})
 class SlowConnectionsTest extends GatewayTestBase {
 
     private static final Duration HEADER_TIMEOUT = Duration.ofSeconds(3);
     /** The longest past the deadline a slow connection may live: the sweep (0.75 s here) plus the poller (1 s). */
     private static final Duration CUT_WITHIN = HEADER_TIMEOUT.plusSeconds(4);
+    private static final Duration BODY_TIMEOUT = Duration.ofSeconds(1);
     private static final Duration TRICKLE_EVERY = Duration.ofMillis(250);
 
     private final ScheduledExecutorService trickle = Executors.newSingleThreadScheduledExecutor();
@@ -132,6 +135,24 @@ class SlowConnectionsTest extends GatewayTestBase {
         await().during(HEADER_TIMEOUT.plusSeconds(2)).atMost(HEADER_TIMEOUT.plusSeconds(3)).until(() -> !idle.closed());
         idle.send(request);
         await().atMost(Duration.ofSeconds(5)).until(() -> answers(idle) == 2);
+    }
+
+    @Test
+    void a_request_body_that_stops_midway_is_cut_at_the_body_timeout() throws Exception {
+        String body = simpleRequest("openai/gpt-5", false);
+        RawClient stalled = open(loopback("127.0.0.5"));
+        long start = System.nanoTime();
+        stalled.send("POST /v1/chat/completions HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer " + GATEWAY_KEY
+                + "\r\nContent-Type: application/json\r\nContent-Length: " + body.length() + "\r\n\r\n"
+                + body.substring(0, 10));
+
+        await().atMost(BODY_TIMEOUT.plusSeconds(3)).until(stalled::closed);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(BODY_TIMEOUT.minusMillis(10));
+        String answer = stalled.received();
+        assertThat(answer).startsWith("HTTP/1.1 408").doesNotContain(GATEWAY_KEY);
+        assertThat(json(answer.substring(answer.indexOf("\r\n\r\n") + 4)).path("error").path("type").asText())
+                .isEqualTo("invalid_request_error");
+        assertThat(SIMULATOR.requests()).isEmpty();
     }
 
     private RawClient open(InetAddress from) throws IOException {
