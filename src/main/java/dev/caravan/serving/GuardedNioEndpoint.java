@@ -17,6 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Tomcat's NIO endpoint with two limits it lacks (see {@link ConnectionProperties}): open connections per client
@@ -26,12 +27,19 @@ import java.util.concurrent.TimeUnit;
 public final class GuardedNioEndpoint extends NioEndpoint {
 
     private static final Logger log = LoggerFactory.getLogger(GuardedNioEndpoint.class);
+    private static final long REPORT_EVERY_MILLIS = 60_000;
 
     private final ConcurrentMap<SocketWrapperBase<?>, ClientConnection> open = new ConcurrentHashMap<>();
     private final ConcurrentMap<InetAddress, Integer> openPerAddress = new ConcurrentHashMap<>();
     private volatile int maxConnectionsPerAddress = Integer.MAX_VALUE;
     private volatile long headerTimeoutMillis = Long.MAX_VALUE;
     private ScheduledFuture<?> sweep;
+
+    /** Counted between two reports: each refusal or cut is logged at debug only, an attack makes thousands. */
+    private final LongAdder refused = new LongAdder();
+    private final LongAdder cut = new LongAdder();
+    private volatile InetAddress lastRefused;
+    private long lastReport;
 
     public GuardedNioEndpoint() {
         // Tomcat adds every accepted connection to this map and removes it on close, whichever thread closes it:
@@ -56,6 +64,8 @@ public final class GuardedNioEndpoint extends NioEndpoint {
         if (address != null && openPerAddress.getOrDefault(address, 0) >= maxConnectionsPerAddress) {
             log.debug("Closed a connection from {}: it already holds {} connections", address,
                     maxConnectionsPerAddress);
+            refused.increment();
+            lastRefused = address;
             // Tomcat's acceptor closes only sockets it has wrapped: this one gives its slot back here
             destroySocket(socket);
             return false;
@@ -93,11 +103,34 @@ public final class GuardedNioEndpoint extends NioEndpoint {
                     // poller checks it right after this socket's own reads, so a steady trickle is never caught.)
                     socket.setError(new SocketTimeoutException("request head past its deadline"));
                     socket.processSocket(SocketEvent.ERROR, true);
+                    cut.increment();
                 }
             });
+            report(now);
         } catch (RuntimeException e) {
             // an exception would cancel the schedule, and with it the deadline for good
             log.warn("The header deadline sweep failed; it runs again", e);
+        }
+    }
+
+    /**
+     * At most once a minute, a warning if connections were refused or cut: legitimate clients behind one address (a
+     * proxy, a NAT) that reach the cap would otherwise lose connections without a trace at the default log level.
+     */
+    private void report(long now) {
+        if (now - lastReport < REPORT_EVERY_MILLIS) {
+            return;
+        }
+        lastReport = now;
+        long refusedNow = refused.sumThenReset();
+        long cutNow = cut.sumThenReset();
+        if (refusedNow > 0) {
+            log.warn("Refused {} connections in the last minute beyond caravan.server.max-connections-per-address "
+                    + "({}), the last from {}", refusedNow, maxConnectionsPerAddress, lastRefused);
+        }
+        if (cutNow > 0) {
+            log.warn("Closed {} connections in the last minute whose request line and headers took longer than "
+                    + "caravan.server.header-timeout ({} ms)", cutNow, headerTimeoutMillis);
         }
     }
 
