@@ -334,6 +334,8 @@ nginx_pids() { echo "$NGINX_PID" $(pgrep -P "$NGINX_PID" 2>/dev/null || true); }
 # With a larger heap, G1 lets garbage pile up before collecting and the resident memory shows that, not what the
 # gateway needs; in a 1 GiB container a process past 1 GiB is killed.
 CARAVAN_HEAP=-Xmx717m
+# every client of the benchmark connects from loopback, one address: the per-address connection cap (256 by default,
+# against slow-header attacks) is raised above the open-stream phase's connections.
 # each Caravan keeps its usage records in an H2 file of its own (the default ./data/caravan would be locked by the
 # first one), as a single instance does by default: usage writing is part of what is measured
 start_caravan() {   # start_caravan NAME PORT OPENAI_SIM_PORT MISTRAL_SIM_PORT [JVM flags...]
@@ -346,7 +348,8 @@ start_caravan() {   # start_caravan NAME PORT OPENAI_SIM_PORT MISTRAL_SIM_PORT [
     "$JAVA" $CARAVAN_HEAP "$@" -jar "$RUN_JAR" --server.port="$port" \
     --spring.datasource.url="jdbc:h2:file:$TMP/caravan-$name;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH" \
     --caravan.usage.spool.directory="$TMP/usage-spool-$name" \
-    --caravan.usage.journal.directory="$TMP/usage-journal-$name" >"$OUT/caravan-$name.log" 2>&1 &
+    --caravan.usage.journal.directory="$TMP/usage-journal-$name" \
+    --caravan.server.max-connections-per-address=$((OPEN_STREAMS + 1000)) >"$OUT/caravan-$name.log" 2>&1 &
   PIDS+=($!)
   eval "CARAVAN_${name}_PID=$!"
   eval "CARAVAN_${name}_T0=$(date +%s)"

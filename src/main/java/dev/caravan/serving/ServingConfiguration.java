@@ -53,6 +53,20 @@ class ServingConfiguration {
         return registration;
     }
 
+    /**
+     * Tomcat's connector on {@link GuardedHttp11NioProtocol}: per-address connection cap, total header deadline, idle
+     * and body timeouts from {@link ConnectionProperties}. Spring Boot's {@code server.tomcat.*} settings still apply
+     * to it as to Tomcat's own protocol.
+     */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> connectionLimits(ConnectionProperties settings) {
+        return factory -> {
+            factory.setProtocol(GuardedHttp11NioProtocol.class.getName());
+            factory.addConnectorCustomizers(connector ->
+                    ((GuardedHttp11NioProtocol) connector.getProtocolHandler()).apply(settings));
+        };
+    }
+
     /** Tomcat's error page for requests it refuses itself (oversized or malformed headers) in OpenAI's shape. */
     @Bean
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> jsonErrorReports() {
