@@ -274,7 +274,7 @@ public final class RedisLedger implements Ledger {
             List<Long> result = RESTORE.run(redis, keys(lines), args);
             if (result.getFirst() == 1) {
                 if (result.get(1) > 0) {
-                    LOG.warn("Redis had lost {} reservations held by this instance; they are back", result.get(1));
+                    LOG.warn("Redis had lost budget reservations held by this instance: {} put back", result.get(1));
                 }
                 return;
             }
