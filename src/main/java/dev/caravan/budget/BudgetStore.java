@@ -2,7 +2,10 @@ package dev.caravan.budget;
 
 import dev.caravan.controlplane.Change;
 import dev.caravan.controlplane.ChangeFeed;
+import dev.caravan.controlplane.ControlPlaneProperties;
 import dev.caravan.controlplane.Ids;
+import dev.caravan.controlplane.RequestPathJdbc;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -28,10 +31,13 @@ public class BudgetStore {
             "id, scope, subject, limit_usd, period, mode, alert_thresholds, webhook_url, include_byok";
 
     private final JdbcClient jdbc;
+    /** For {@link #find}, which a request waits on: with the request path's statement timeout. */
+    private final JdbcClient lookups;
     private final ChangeFeed changes;
 
-    public BudgetStore(JdbcClient jdbc, ChangeFeed changes) {
+    public BudgetStore(JdbcClient jdbc, JdbcTemplate shared, ControlPlaneProperties properties, ChangeFeed changes) {
         this.jdbc = jdbc;
+        this.lookups = RequestPathJdbc.client(shared, properties.queryTimeout());
         this.changes = changes;
     }
 
@@ -76,7 +82,7 @@ public class BudgetStore {
 
     /** The budget of one key, project or user, if it has one. */
     public Optional<Budget> find(Budget.Scope scope, String subject) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM budgets WHERE scope = ? AND subject = ?")
+        return lookups.sql("SELECT " + COLUMNS + " FROM budgets WHERE scope = ? AND subject = ?")
                 .params(lower(scope), subject).query(BudgetStore::budget).optional();
     }
 

@@ -10,6 +10,8 @@ import dev.caravan.budget.RedisLedger;
 import dev.caravan.budget.SpendControl;
 import dev.caravan.budget.SpendEnforcer;
 import dev.caravan.budget.WebhookTargets;
+import dev.caravan.controlplane.ControlPlaneProperties;
+import dev.caravan.controlplane.RequestPathJdbc;
 import dev.caravan.ratelimit.BucketStore;
 import dev.caravan.ratelimit.LocalBuckets;
 import dev.caravan.ratelimit.RateLimiter;
@@ -35,9 +37,10 @@ public class SpendConfiguration {
 
     private static final Clock CLOCK = Clock.systemUTC();
 
+    /** Read while a request waits (seeding a budget's account, {@code /v1/credits}): the request path's timeout. */
     @Bean
-    public RecordedSpend recordedSpend(JdbcTemplate jdbc) {
-        return new RecordedSpend(jdbc);
+    public RecordedSpend recordedSpend(JdbcTemplate jdbc, ControlPlaneProperties controlPlane) {
+        return new RecordedSpend(RequestPathJdbc.template(jdbc, controlPlane.queryTimeout()));
     }
 
     @Bean
