@@ -21,13 +21,15 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Collectors;
 
 /**
@@ -76,7 +78,13 @@ public final class RedisLedger implements Ledger {
     private final Map<String, Held> held = new ConcurrentHashMap<>();
     /** Counts admissions held, to forget lapsed reservations now and then. */
     private final AtomicLong holds = new AtomicLong();
-    /** Counts restores, so that an admission can tell whether one ran while it was recording its reservation. */
+    /**
+     * Admissions and settlements change Redis and {@link #held} together under the read lock; a restore reads
+     * {@link #held} and puts it back under the write lock. Without it a settlement could release a reservation
+     * between a restore's reading of it and its script, and the restore would hold it again until its lease ran out.
+     */
+    private final ReadWriteLock restoring = new ReentrantReadWriteLock();
+    /** Counts completed restores: calls that found the marker gone together need only one. */
     private final AtomicLong restores = new AtomicLong();
 
     /**
@@ -122,10 +130,18 @@ public final class RedisLedger implements Ledger {
                 args.add(Long.toString(timeToLive(line, now)));
             }
             long restoresBefore = restores.get();
-            List<Long> result = RESERVE.run(redis, keys(lines), args);
-            long outcome = result.get(0);
+            List<Long> result;
+            restoring.readLock().lock();
+            try {
+                result = RESERVE.run(redis, keys(lines), args);
+                if (result.getFirst() == 1) {
+                    hold(requestId, lines, worstCaseNanos, deadline);
+                }
+            } finally {
+                restoring.readLock().unlock();
+            }
+            long outcome = result.getFirst();
             if (outcome == 1) {
-                hold(requestId, lines, worstCaseNanos, deadline, restoresBefore);
                 return null;
             }
             if (outcome == 0) {
@@ -134,7 +150,7 @@ public final class RedisLedger implements Ledger {
             if (round == 3) {
                 throw new IllegalStateException("budget accounts keep disappearing from Redis");
             }
-            restore();
+            restoreUnlessDoneSince(restoresBefore);
             if (outcome != MARKER_GONE) {
                 for (Long missing : result.subList(1, result.size())) {
                     int i = missing.intValue() - 1;
@@ -146,8 +162,6 @@ public final class RedisLedger implements Ledger {
 
     @Override
     public List<Crossing> settle(String requestId, List<BudgetLine> lines, long reservedNanos, long actualNanos) {
-        // forgotten before Redis is told, so that a restore running meanwhile cannot put back what is being released
-        release(requestId, lines);
         for (int round = 0; ; round++) {
             long now = clock.millis();
             List<String> args = new ArrayList<>(4 + 4 * lines.size());
@@ -162,13 +176,21 @@ public final class RedisLedger implements Ledger {
                 args.add(line.budget().alertThresholds().stream().map(String::valueOf)
                         .collect(Collectors.joining(",")));
             }
-            List<Long> result = SETTLE.run(redis, keys(lines), args);
+            long restoresBefore = restores.get();
+            List<Long> result;
+            restoring.readLock().lock();
+            try {
+                release(requestId, lines);
+                result = SETTLE.run(redis, keys(lines), args);
+            } finally {
+                restoring.readLock().unlock();
+            }
             if (result.getFirst() == MARKER_GONE) {
-                if (round == 1) {
+                if (round == 2) {
                     throw new IllegalStateException("this instance's ledger marker keeps disappearing from Redis");
                 }
                 // this one's reservation is gone with the rest and stays gone; the others must count again
-                restore();
+                restoreUnlessDoneSince(restoresBefore);
                 continue;
             }
             List<Crossing> crossings = new ArrayList<>(result.size() / 3);
@@ -201,9 +223,8 @@ public final class RedisLedger implements Ledger {
         return keys;
     }
 
-    /** Records an admitted request's reservation on its hard lines, for a restore to put back. */
-    private void hold(String requestId, List<BudgetLine> lines, long worstCaseNanos, long deadline,
-                      long restoresBefore) {
+    /** Records an admitted request's reservation on its hard lines, for a restore to put back. Under the read lock. */
+    private void hold(String requestId, List<BudgetLine> lines, long worstCaseNanos, long deadline) {
         List<BudgetLine> hard = lines.stream().filter(BudgetLine::hard).toList();
         if (hard.isEmpty()) {
             return;
@@ -214,17 +235,13 @@ public final class RedisLedger implements Ledger {
             long now = clock.millis();
             held.values().removeIf(reservation -> reservation.deadline() <= now);
         }
-        if (restores.get() != restoresBefore) {
-            // a restore took its snapshot between the admission and this line, without this reservation, which
-            // Redis may have lost right after admitting it: once more, now with it (putting back is idempotent)
-            restore();
-        }
     }
 
     /**
      * Forgets the lines settled of a request's reservation. {@link Budgets#settle} may settle one reservation in two
      * calls on different lines (a BYOK request released without charge where BYOK does not count): the rest stays
-     * held. A request settled twice, or never reserved here, changes nothing.
+     * held. A request settled twice, or never reserved here, changes nothing. Under the read lock, with the
+     * settlement's script: a restore puts back either both or neither.
      */
     private void release(String requestId, List<BudgetLine> lines) {
         held.computeIfPresent(requestId, (id, reservation) -> {
@@ -238,53 +255,65 @@ public final class RedisLedger implements Ledger {
     /**
      * Puts back this instance's held reservations Redis no longer has, seeding from the usage records the accounts
      * they are on that Redis lost, and sets the marker again: one atomic script, so no admission sees an account
-     * seeded without them. One restore at a time per instance: the threads that found the marker gone together wait
-     * for the first, and theirs then find every account present and seed nothing.
+     * seeded without them. The usage records are read outside the lock, so admissions wait only on Redis.
      */
-    synchronized void restore() {
-        restores.incrementAndGet();
-        long now = clock.millis();
-        held.values().removeIf(reservation -> reservation.deadline() <= now);
-        Map<String, BudgetLine> accounts = new LinkedHashMap<>();
-        List<Map.Entry<String, Held>> reservations = List.copyOf(held.entrySet());
-        for (Map.Entry<String, Held> reservation : reservations) {
-            reservation.getValue().lines().forEach(line -> accounts.putIfAbsent(line.account(), line));
-        }
-        List<BudgetLine> lines = List.copyOf(accounts.values());
-        List<String> indexes = List.copyOf(accounts.keySet());
-        long[] seeds = new long[lines.size()];
-        Arrays.fill(seeds, -1);
+    void restore() {
+        Map<String, Long> seeds = new HashMap<>();
         for (int round = 0; ; round++) {
-            List<String> args = new ArrayList<>(3 + 2 * lines.size() + 3 * reservations.size());
-            args.add(Long.toString(now));
-            args.add(Long.toString(lease.toMillis()));
-            args.add(Integer.toString(lines.size()));
-            for (int i = 0; i < lines.size(); i++) {
-                args.add(Long.toString(seeds[i]));
-                args.add(Long.toString(timeToLive(lines.get(i), now)));
-            }
-            for (Map.Entry<String, Held> reservation : reservations) {
-                Held hold = reservation.getValue();
-                for (BudgetLine line : hold.lines()) {
-                    args.add(Integer.toString(indexes.indexOf(line.account()) + 1));
-                    args.add(Long.toString(hold.deadline()));
-                    args.add(reservation.getKey() + ":" + hold.worstCaseNanos());
+            List<BudgetLine> missing = new ArrayList<>();
+            restoring.writeLock().lock();
+            try {
+                long now = clock.millis();
+                held.values().removeIf(reservation -> reservation.deadline() <= now);
+                Map<String, Integer> numbers = new HashMap<>();
+                List<BudgetLine> lines = new ArrayList<>();
+                List<String> leases = new ArrayList<>(3 * held.size());
+                held.forEach((requestId, reservation) -> {
+                    for (BudgetLine line : reservation.lines()) {
+                        Integer number = numbers.computeIfAbsent(line.account(), account -> {
+                            lines.add(line);
+                            return lines.size();
+                        });
+                        leases.add(number.toString());
+                        leases.add(Long.toString(reservation.deadline()));
+                        leases.add(requestId + ":" + reservation.worstCaseNanos());
+                    }
+                });
+                List<String> args = new ArrayList<>(3 + 2 * lines.size() + leases.size());
+                args.add(Long.toString(now));
+                args.add(Long.toString(lease.toMillis()));
+                args.add(Integer.toString(lines.size()));
+                for (BudgetLine line : lines) {
+                    args.add(Long.toString(seeds.getOrDefault(line.account(), -1L)));
+                    args.add(Long.toString(timeToLive(line, now)));
                 }
-            }
-            List<Long> result = RESTORE.run(redis, keys(lines), args);
-            if (result.getFirst() == 1) {
-                if (result.get(1) > 0) {
-                    LOG.warn("Redis had lost budget reservations held by this instance: {} put back", result.get(1));
+                args.addAll(leases);
+                List<Long> result = RESTORE.run(redis, keys(lines), args);
+                if (result.getFirst() == 1) {
+                    restores.incrementAndGet();
+                    if (result.get(1) > 0) {
+                        LOG.warn("Redis had lost budget reservations held by this instance: {} put back",
+                                result.get(1));
+                    }
+                    return;
                 }
-                return;
+                result.subList(1, result.size()).forEach(number -> missing.add(lines.get(number.intValue() - 1)));
+            } finally {
+                restoring.writeLock().unlock();
             }
             if (round == 2) {
                 throw new IllegalStateException("budget accounts keep disappearing from Redis");
             }
-            for (Long missing : result.subList(1, result.size())) {
-                int i = missing.intValue() - 1;
-                seeds[i] = history.spentSince(lines.get(i));
+            for (BudgetLine line : missing) {
+                seeds.put(line.account(), history.spentSince(line));
             }
+        }
+    }
+
+    /** A restore, unless one completed since {@code restoresBefore}: then the caller's next try finds the marker. */
+    private void restoreUnlessDoneSince(long restoresBefore) {
+        if (restores.get() == restoresBefore) {
+            restore();
         }
     }
 
