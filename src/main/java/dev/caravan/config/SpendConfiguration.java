@@ -9,6 +9,7 @@ import dev.caravan.budget.RecordedSpend;
 import dev.caravan.budget.RedisLedger;
 import dev.caravan.budget.SpendControl;
 import dev.caravan.budget.SpendEnforcer;
+import dev.caravan.budget.StoreOutage;
 import dev.caravan.budget.WebhookTargets;
 import dev.caravan.controlplane.ControlPlaneProperties;
 import dev.caravan.controlplane.RequestPathJdbc;
@@ -74,9 +75,13 @@ public class SpendConfiguration {
         return new WebhookTargets(budgets.alerts().allowPrivateWebhooks());
     }
 
+    /**
+     * Budgets set to {@code onStoreOutage: open} are held in this instance's memory while Redis cannot be reached;
+     * without Redis the ledger is in memory already and never away.
+     */
     @Bean
-    public Budgets budgets(BudgetBook book, Ledger ledger, BudgetAlerts alerts) {
-        return new Budgets(book, ledger, alerts, CLOCK);
+    public Budgets budgets(BudgetBook book, Ledger ledger, RecordedSpend history, BudgetAlerts alerts) {
+        return new Budgets(book, ledger, new StoreOutage(() -> new MemoryLedger(history, CLOCK)), alerts, CLOCK);
     }
 
     /** With Redis, limits degrade to this instance's memory while it is away; without it, memory is all there is. */

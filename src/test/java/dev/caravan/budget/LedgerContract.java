@@ -34,7 +34,7 @@ abstract class LedgerContract {
     protected abstract Ledger ledger(SpendHistory history);
 
     protected SpendControl spendControl(Ledger ledger, Budget... budgets) {
-        Budgets book = new Budgets((caller, user) -> List.of(budgets), ledger,
+        Budgets book = new Budgets((caller, user) -> List.of(budgets), ledger, Spend.outage(),
                 new BudgetAlerts(HttpClient.newHttpClient(), clock, 1, Duration.ofSeconds(1), Duration.ZERO,
                         new WebhookTargets(false)), clock);
         return new SpendEnforcer(new RateLimiter(new LocalBuckets(100, BucketStore.timeMeter(clock))), book);

@@ -65,7 +65,7 @@ class RedisRestartReservationsTest {
         // a key of its own: the records of earlier runs in the same database must not seed this budget
         String keyId = "key_" + UUID.randomUUID();
         Budget budget = new Budget("bud_restart", Budget.Scope.KEY, keyId, new BigDecimal("1.00"), Budget.Period.DAILY,
-                Budget.Mode.HARD, List.of(), null, false);
+                Budget.Mode.HARD, List.of(), null, false, Budget.OnStoreOutage.CLOSED);
         List<BudgetLine> lines = List.of(BudgetLine.of(budget, Instant.now()));
         gateway.getBean(JdbcTemplate.class).update("INSERT INTO usage_records (id, created_at, key_id, cost_usd, "
                         + "is_byok, streamed, outcome, http_status) VALUES (?, ?, ?, ?, FALSE, FALSE, 'success', 200)",

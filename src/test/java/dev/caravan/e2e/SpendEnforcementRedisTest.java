@@ -245,7 +245,7 @@ class SpendEnforcementRedisTest {
 
     private static Budget budget(String id, String keyId, String usd, Budget.Mode mode) {
         return new Budget(id, Budget.Scope.KEY, keyId, new BigDecimal(usd), Budget.Period.DAILY, mode, List.of(),
-                null, false);
+                null, false, Budget.OnStoreOutage.CLOSED);
     }
 
     private static ConfigurableApplicationContext start() {
