@@ -49,14 +49,13 @@ import java.util.stream.Collectors;
  *
  * <p>What that bounds, after Redis comes back empty: a request reserved through an instance that has made a call
  * (or reconnected) since counts again in full, so requests admitted through such instances overspend by nothing.
- * Three gaps remain. (1) Another instance's reservations count only once it has restored them: after a flush (no
+ * Two gaps remain. (1) Another instance's reservations count only once it has restored them: after a flush (no
  * reconnection) until its next call, after a restart until its reconnection, which takes at most
  * {@code caravan.redis.max-reconnect-delay}; an admission in that window may overspend by what that instance holds.
  * (2) The seed reads the usage records, which are written up to {@code caravan.usage.batch-interval} after their
  * request settled: costs settled in the last interval before the loss are missing from it, an overspend of at most
- * what was spent in that interval. (3) Requests whose record is already written when their account is seeded, but
- * whose settlement comes after, are counted twice (in the seed and in the settlement): the budget refuses early, it
- * is never exceeded by it.
+ * what was spent in that interval. A request is forgotten here before its settlement is sent, so a cost is never in
+ * both a restored reservation and the records; a settlement that fails leaves the cost to the records alone.
  */
 public final class RedisLedger implements Ledger {
 

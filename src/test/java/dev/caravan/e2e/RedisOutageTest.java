@@ -1,5 +1,6 @@
 package dev.caravan.e2e;
 
+import dev.caravan.budget.StoreOutage;
 import dev.caravan.simulator.ProviderSimulator;
 import dev.caravan.testing.RedisServer;
 import dev.caravan.testing.TestGateway;
@@ -22,7 +23,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * A gateway whose Redis goes away mid-service and comes back, on a {@code redis-server} of the test's own (a free
  * loopback port, nothing kept on disk), never the machine's shared one. Keys and budgets are
- * {@link SpendEnforcementRedisTest}'s test doubles: {@code hard} has a hard budget, {@code rate} 2 requests a minute.
+ * {@link SpendEnforcementRedisTest}'s test doubles: {@code hard} has a hard budget, {@code open} one set to
+ * {@code onStoreOutage: open}, {@code rate} 2 requests a minute.
  * The probe found budgeted requests held 60 s (Lettuce's default command timeout) and rate limits dropped.
  */
 class RedisOutageTest {
@@ -68,6 +70,11 @@ class RedisOutageTest {
         assertThat(refused.body()).contains("budget_unavailable");
         // the command timeout (500 ms) at most, not Lettuce's 60 s
         assertThat(took).isLessThan(Duration.ofMillis(1_500));
+
+        // a budget that chose to stay open is held in this instance's memory meanwhile, and the response says so
+        HttpResponse<String> open = chat("open");
+        assertThat(open.statusCode()).isEqualTo(200);
+        assertThat(open.headers().firstValue(StoreOutage.HEADER)).hasValue("bud_open");
 
         // this instance's own buckets take over: 2 a minute still means 2
         assertThat(List.of(chat("rate").statusCode(), chat("rate").statusCode(), chat("rate").statusCode()))

@@ -58,6 +58,7 @@ class SpendEnforcementRedisTest {
     private static final Map<String, Caller> CALLERS = Map.of(
             "rate", new Caller("key_rate", null, new RateLimit(2L, null), RateLimit.NONE),
             "hard", new Caller("key_hard", null, RateLimit.NONE, RateLimit.NONE),
+            "open", new Caller("key_open", null, RateLimit.NONE, RateLimit.NONE),
             "soft", new Caller("key_soft", null, RateLimit.NONE, RateLimit.NONE),
             "credits", new Caller("key_credits", null, RateLimit.NONE, RateLimit.NONE),
             "thinking-anthropic", new Caller("key_thinking_anthropic", null, RateLimit.NONE, RateLimit.NONE),
@@ -65,6 +66,8 @@ class SpendEnforcementRedisTest {
             "choices-openai", new Caller("key_choices_openai", null, RateLimit.NONE, RateLimit.NONE));
     private static final List<Budget> BUDGETS = List.of(
             budget("bud_hard", "key_hard", "0.01", Budget.Mode.HARD),
+            new Budget("bud_open", Budget.Scope.KEY, "key_open", new BigDecimal("10.00"), Budget.Period.DAILY,
+                    Budget.Mode.HARD, List.of(), null, false, Budget.OnStoreOutage.OPEN),
             budget("bud_soft", "key_soft", "0.000001", Budget.Mode.SOFT),
             budget("bud_credits", "key_credits", "10.00", Budget.Mode.HARD),
             budget("bud_thinking_anthropic", "key_thinking_anthropic", "0.10", Budget.Mode.HARD),
