@@ -149,14 +149,28 @@ public final class RedisLedger implements Ledger {
             if (round == 3) {
                 throw new IllegalStateException("budget accounts keep disappearing from Redis");
             }
-            restoreUnlessDoneSince(restoresBefore);
-            if (outcome != MARKER_GONE) {
-                for (Long missing : result.subList(1, result.size())) {
-                    int i = missing.intValue() - 1;
+            if (outcome == MARKER_GONE) {
+                restoreUnlessDoneSince(restoresBefore);
+                continue;
+            }
+            List<BudgetLine> missing = result.subList(1, result.size()).stream()
+                    .map(number -> lines.get(number.intValue() - 1)).toList();
+            // an account missing is mostly a new period's, which nothing can be held on yet; one this instance
+            // holds reservations on was lost (evicted, deleted), and they go back with it
+            if (holdsOn(missing)) {
+                restoreUnlessDoneSince(restoresBefore);
+            }
+            for (int i = 0; i < lines.size(); i++) {
+                if (missing.contains(lines.get(i))) {
                     seeds[i] = history.spentSince(lines.get(i));
                 }
             }
         }
+    }
+
+    private boolean holdsOn(List<BudgetLine> accounts) {
+        return held.values().stream().flatMap(reservation -> reservation.lines().stream())
+                .anyMatch(line -> accounts.stream().anyMatch(account -> account.account().equals(line.account())));
     }
 
     @Override

@@ -120,6 +120,24 @@ class RedisLedgerTest extends LedgerContract {
     }
 
     @Test
+    void reservations_on_an_account_redis_evicted_alone_go_back_with_it() {
+        Budget budget = Spend.hard("bud_k", Budget.Scope.KEY, "1.00");
+        Ledger ledger = ledger(line -> nanos("0.20"));
+        List<BudgetLine> lines = List.of(BudgetLine.of(budget, clock.instant()));
+        assertThat(ledger.reserve("r1", lines, nanos("0.30"))).isNull();
+
+        try (StatefulRedisConnection<String, String> connection = redis.connect()) {
+            String account = redis.prefix() + "budget:" + lines.getFirst().account();
+            connection.sync().del(account, account + ":leases");
+        }
+
+        // the instance's marker is still there: the missing account alone says what was lost
+        Ledger.Refusal refusal = ledger.reserve("r2", lines, nanos("0.60"));
+        assertThat(refusal.spentNanos()).isEqualTo(nanos("0.20"));
+        assertThat(refusal.reservedNanos()).isEqualTo(nanos("0.30"));
+    }
+
+    @Test
     void a_period_s_keys_expire_an_hour_after_it_ends() {
         Budget budget = Spend.hard("bud_k", Budget.Scope.KEY, "1.00");
         Ledger ledger = ledger(SpendHistory.NONE);
