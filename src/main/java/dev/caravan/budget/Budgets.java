@@ -65,7 +65,7 @@ public final class Budgets {
             if (!lines.stream().allMatch(line -> line.budget().onStoreOutage() == Budget.OnStoreOutage.OPEN)) {
                 throw unavailable(e);
             }
-            held = outage.local();
+            held = outage.local(e);
             try {
                 refusal = held.reserve(id, lines, worstCase);
             } catch (RuntimeException recordsAwayToo) {

@@ -270,7 +270,7 @@ public final class RedisLedger implements Ledger {
      * they are on that Redis lost, and sets the marker again: one atomic script, so no admission sees an account
      * seeded without them. The usage records are read outside the lock, so admissions wait only on Redis.
      */
-    void restore() {
+    private void restore() {
         Map<String, Long> seeds = new HashMap<>();
         for (int round = 0; ; round++) {
             List<BudgetLine> missing = new ArrayList<>();

@@ -42,14 +42,17 @@ public final class StoreOutage {
         this.localLedgers = localLedgers;
     }
 
-    /** The current outage's ledger, opened (and the outage logged) by the first request that needs it. */
-    synchronized Ledger local() {
+    /**
+     * The current outage's ledger, opened (and the outage logged, with {@code cause}) by the first request that
+     * needs it.
+     */
+    synchronized Ledger local(RuntimeException cause) {
         if (local == null) {
             // a fresh one: what an earlier outage's ledger knew has been overtaken by every replica's spend since
             local = localLedgers.get();
-            LOG.warn("the shared budget ledger cannot be reached: budgets set to onStoreOutage=open are held in this "
+            LOG.warn("the budget ledger cannot be reached ({}): budgets set to onStoreOutage=open are held in this "
                     + "instance's memory until it answers (each replica may then spend what was left of them), the "
-                    + "others refuse with 503");
+                    + "others refuse with 503", cause.toString());
         }
         return local;
     }
@@ -72,7 +75,7 @@ public final class StoreOutage {
         synchronized (this) {
             if (local != null) {
                 local = null;
-                LOG.info("the shared budget ledger answers again: budgets are held there again");
+                LOG.info("the budget ledger answers again: budgets set to onStoreOutage=open are held there again");
             }
         }
         List<Ledger.Crossing> crossings = new ArrayList<>();
