@@ -60,7 +60,6 @@ public final class Budgets {
         Ledger.Refusal refusal;
         try {
             refusal = ledger.reserve(id, lines, worstCase);
-            outage.sharedAnswered(ledger).forEach(alerts::send);
         } catch (RuntimeException e) {
             if (!lines.stream().allMatch(line -> line.budget().onStoreOutage() == Budget.OnStoreOutage.OPEN)) {
                 throw unavailable(e);
@@ -71,6 +70,10 @@ public final class Budgets {
             } catch (RuntimeException recordsAwayToo) {
                 throw unavailable(recordsAwayToo);
             }
+        }
+        if (held == ledger) {
+            // outside the try: a replay that failed must not make this admission look refused by the ledger
+            outage.sharedAnswered(ledger).forEach(alerts::send);
         }
         if (refusal != null) {
             throw BudgetExceeded.of(refusal, worstCase);
