@@ -72,7 +72,8 @@ public final class Budgets {
             }
         }
         if (held == ledger) {
-            // outside the try: a replay that failed must not make this admission look refused by the ledger
+            // outside the try: a replay or an alert that throws must not send this admitted request to the local
+            // ledger as well
             outage.sharedAnswered(ledger).forEach(alerts::send);
         }
         if (refusal != null) {
