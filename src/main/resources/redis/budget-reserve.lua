@@ -1,12 +1,23 @@
 -- Admits a request under all its budgets at once, or under none (dev.caravan.budget.RedisLedger).
 -- KEYS: per budget line, its account (a hash: spent, reserved, alert:<pct>) then its leases (a sorted set of
---       "<request id>:<nano-USD>" scored by the lease deadline), i.e. KEYS[2i-1], KEYS[2i]
+--       "<request id>:<nano-USD>" scored by the lease deadline), i.e. KEYS[2i-1], KEYS[2i]; last, the calling
+--       instance's marker (see budget-restore.lua)
 -- ARGV: request id, now (ms), lease deadline (ms), worst case (nano-USD),
 --       then per line: limit (nano-USD), hard (1|0), seed (nano-USD, -1 = unknown), time to live (ms, 0 = forever)
--- Returns {1} admitted; {0, line, spent, reserved} refused; {-1, line, ...} accounts missing, call again with seeds.
+-- Returns {1} admitted; {0, line, spent, reserved} refused; {-1, line, ...} accounts missing, call again with seeds;
+--         {-2} the instance's marker is gone: Redis may have lost its reservations, restore them and call again.
 local now = tonumber(ARGV[2])
 local worst = tonumber(ARGV[4])
-local lines = #KEYS / 2
+local lines = (#KEYS - 1) / 2
+local marker = KEYS[#KEYS]
+
+-- checked before anything is seeded: an account seeded now, without this instance's held reservations, would admit
+-- against a budget that is in fact partly held
+if redis.call('EXISTS', marker) == 0 then
+  return {-2}
+end
+-- the marker lives as long as a lease: once it lapses unrefreshed, every reservation it stood for has lapsed too
+redis.call('PEXPIRE', marker, tonumber(ARGV[3]) - now)
 
 local function arg(i, n)
   return ARGV[4 + (i - 1) * 4 + n]

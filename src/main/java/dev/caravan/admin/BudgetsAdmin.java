@@ -25,7 +25,7 @@ import java.util.Locale;
 public class BudgetsAdmin {
 
     private static final String[] SETTINGS = {"limitUsd", "period", "mode", "alertThresholds", "webhookUrl",
-            "includeByok"};
+            "includeByok", "onStoreOutage"};
 
     private final BudgetStore budgets;
     private final KeyStore keys;
@@ -50,7 +50,8 @@ public class BudgetsAdmin {
 
     /**
      * {@code POST}: {@code {"scope", "subject", "limitUsd", "period"?, "mode"?, "alertThresholds"?, "webhookUrl"?,
-     * "includeByok"?}}; by default monthly, hard, no alerts, BYOK not counted.
+     * "includeByok"?, "onStoreOutage"?}}; by default monthly, hard, no alerts, BYOK not counted, closed while the
+     * shared ledger is unreachable.
      */
     public void create(Exchange exchange) {
         AdminRequest request = AdminRequest.body(exchange, concat("scope", "subject"));
@@ -60,7 +61,8 @@ public class BudgetsAdmin {
         Budget draft = new Budget(null, scope, subject, request.usd("limitUsd", true),
                 request.choice("period", Budget.Period.class, Budget.Period.MONTHLY),
                 request.choice("mode", Budget.Mode.class, Budget.Mode.HARD), request.percentages("alertThresholds"),
-                webhookUrl(request), request.flag("includeByok", false));
+                webhookUrl(request), request.flag("includeByok", false),
+                request.choice("onStoreOutage", Budget.OnStoreOutage.class, Budget.OnStoreOutage.CLOSED));
         Budget budget;
         try {
             budget = budgets.create(draft);
@@ -100,7 +102,8 @@ public class BudgetsAdmin {
                 request.choice("mode", Budget.Mode.class, old.mode()),
                 request.has("alertThresholds") ? request.percentages("alertThresholds") : old.alertThresholds(),
                 request.has("webhookUrl") ? webhookUrl(request) : old.webhookUrl(),
-                request.flag("includeByok", old.includeByok()));
+                request.flag("includeByok", old.includeByok()),
+                request.choice("onStoreOutage", Budget.OnStoreOutage.class, old.onStoreOutage()));
         if (!budgets.update(changed)) {
             throw AdminResponse.notFound("budget", id);
         }
@@ -141,13 +144,14 @@ public class BudgetsAdmin {
 
     /** Enums in lower case, as they are written in requests. */
     record BudgetView(String id, String scope, String subject, BigDecimal limitUsd, String period, String mode,
-                      List<Integer> alertThresholds, String webhookUrl, boolean includeByok) {
+                      List<Integer> alertThresholds, String webhookUrl, boolean includeByok, String onStoreOutage) {
 
         static BudgetView of(Budget budget) {
             // 25.0000000000 from the database reads 25, never 2.5E+1
             BigDecimal limit = new BigDecimal(budget.limitUsd().stripTrailingZeros().toPlainString());
             return new BudgetView(budget.id(), lower(budget.scope()), budget.subject(), limit, lower(budget.period()),
-                    lower(budget.mode()), budget.alertThresholds(), budget.webhookUrl(), budget.includeByok());
+                    lower(budget.mode()), budget.alertThresholds(), budget.webhookUrl(), budget.includeByok(),
+                    lower(budget.onStoreOutage()));
         }
     }
 }

@@ -2,7 +2,10 @@ package dev.caravan.budget;
 
 import dev.caravan.controlplane.Change;
 import dev.caravan.controlplane.ChangeFeed;
+import dev.caravan.controlplane.ControlPlaneProperties;
 import dev.caravan.controlplane.Ids;
+import dev.caravan.controlplane.RequestPathJdbc;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -25,13 +28,16 @@ import java.util.stream.Collectors;
 public class BudgetStore {
 
     private static final String COLUMNS =
-            "id, scope, subject, limit_usd, period, mode, alert_thresholds, webhook_url, include_byok";
+            "id, scope, subject, limit_usd, period, mode, alert_thresholds, webhook_url, include_byok, on_store_outage";
 
     private final JdbcClient jdbc;
+    /** For {@link #find}, which a request waits on: with the request path's statement timeout. */
+    private final JdbcClient lookups;
     private final ChangeFeed changes;
 
-    public BudgetStore(JdbcClient jdbc, ChangeFeed changes) {
+    public BudgetStore(JdbcClient jdbc, JdbcTemplate shared, ControlPlaneProperties properties, ChangeFeed changes) {
         this.jdbc = jdbc;
+        this.lookups = RequestPathJdbc.client(shared, properties.queryTimeout());
         this.changes = changes;
     }
 
@@ -42,11 +48,12 @@ public class BudgetStore {
      */
     public Budget create(Budget draft) {
         Budget budget = new Budget(Ids.of("bud"), draft.scope(), draft.subject(), draft.limitUsd(), draft.period(),
-                draft.mode(), draft.alertThresholds(), draft.webhookUrl(), draft.includeByok());
-        jdbc.sql("INSERT INTO budgets (" + COLUMNS + ", created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                draft.mode(), draft.alertThresholds(), draft.webhookUrl(), draft.includeByok(), draft.onStoreOutage());
+        jdbc.sql("INSERT INTO budgets (" + COLUMNS + ", created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(budget.id(), lower(budget.scope()), budget.subject(), budget.limitUsd(),
                         lower(budget.period()), lower(budget.mode()), thresholds(budget.alertThresholds()),
-                        budget.webhookUrl(), budget.includeByok(), OffsetDateTime.now(ZoneOffset.UTC))
+                        budget.webhookUrl(), budget.includeByok(), lower(budget.onStoreOutage()),
+                        OffsetDateTime.now(ZoneOffset.UTC))
                 .update();
         changes.announce(Change.budgets());
         return budget;
@@ -76,16 +83,17 @@ public class BudgetStore {
 
     /** The budget of one key, project or user, if it has one. */
     public Optional<Budget> find(Budget.Scope scope, String subject) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM budgets WHERE scope = ? AND subject = ?")
+        return lookups.sql("SELECT " + COLUMNS + " FROM budgets WHERE scope = ? AND subject = ?")
                 .params(lower(scope), subject).query(BudgetStore::budget).optional();
     }
 
     /** Replaces everything but the id, scope and subject; false when there is no budget with that id. */
     public boolean update(Budget budget) {
         int updated = jdbc.sql("UPDATE budgets SET limit_usd = ?, period = ?, mode = ?, alert_thresholds = ?, "
-                        + "webhook_url = ?, include_byok = ? WHERE id = ?")
+                        + "webhook_url = ?, include_byok = ?, on_store_outage = ? WHERE id = ?")
                 .params(budget.limitUsd(), lower(budget.period()), lower(budget.mode()),
-                        thresholds(budget.alertThresholds()), budget.webhookUrl(), budget.includeByok(), budget.id())
+                        thresholds(budget.alertThresholds()), budget.webhookUrl(), budget.includeByok(),
+                        lower(budget.onStoreOutage()), budget.id())
                 .update();
         if (updated > 0) {
             changes.announce(Change.budgets());
@@ -108,7 +116,8 @@ public class BudgetStore {
                 upper(Budget.Period.class, rs.getString("period")), upper(Budget.Mode.class, rs.getString("mode")),
                 thresholds == null || thresholds.isBlank() ? List.of()
                         : Arrays.stream(thresholds.split(",")).map(String::strip).map(Integer::valueOf).toList(),
-                rs.getString("webhook_url"), rs.getBoolean("include_byok"));
+                rs.getString("webhook_url"), rs.getBoolean("include_byok"),
+                upper(Budget.OnStoreOutage.class, rs.getString("on_store_outage")));
     }
 
     private static String thresholds(List<Integer> percentages) {

@@ -10,11 +10,15 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /**
  * Budgets as a request meets them: which apply (BYOK requests skip those that do not count them), the admission
- * under all of them at once, the settlement, and the alerts a settlement triggers.
+ * under all of them at once, the settlement, and the alerts a settlement triggers. While the ledger cannot be
+ * reached, a request whose budgets are all {@code onStoreOutage: open} is held in this instance's memory
+ * ({@link StoreOutage}); any other is refused.
  */
 public final class Budgets {
 
@@ -22,12 +26,14 @@ public final class Budgets {
 
     private final BudgetBook book;
     private final Ledger ledger;
+    private final StoreOutage outage;
     private final BudgetAlerts alerts;
     private final Clock clock;
 
-    public Budgets(BudgetBook book, Ledger ledger, BudgetAlerts alerts, Clock clock) {
+    public Budgets(BudgetBook book, Ledger ledger, StoreOutage outage, BudgetAlerts alerts, Clock clock) {
         this.book = book;
         this.ledger = ledger;
+        this.outage = outage;
         this.alerts = alerts;
         this.clock = clock;
     }
@@ -48,20 +54,38 @@ public final class Budgets {
         if (lines.isEmpty()) {
             return null;
         }
-        Reservation reservation = new Reservation(UUID.randomUUID().toString(), List.copyOf(lines),
-                Money.nanos(request.worstCaseCost()));
+        String id = UUID.randomUUID().toString();
+        long worstCase = Money.nanos(request.worstCaseCost());
+        Ledger held = ledger;
         Ledger.Refusal refusal;
         try {
-            refusal = ledger.reserve(reservation.id(), reservation.lines(), reservation.worstCaseNanos());
+            refusal = ledger.reserve(id, lines, worstCase);
         } catch (RuntimeException e) {
-            LOG.warn("budgets could not be checked, request refused: {}", e.toString());
-            throw new GatewayException(ErrorKind.BUDGET_UNAVAILABLE, "Budgets cannot be checked right now, so the "
-                    + "request was not sent to any provider. Retry in a moment.");
+            if (!lines.stream().allMatch(line -> line.budget().onStoreOutage() == Budget.OnStoreOutage.OPEN)) {
+                throw unavailable(e);
+            }
+            held = outage.local(e);
+            try {
+                refusal = held.reserve(id, lines, worstCase);
+            } catch (RuntimeException recordsAwayToo) {
+                throw unavailable(recordsAwayToo);
+            }
+        }
+        if (held == ledger) {
+            // outside the try: a replay or an alert that throws must not send this admitted request to the local
+            // ledger as well
+            outage.sharedAnswered(ledger).forEach(alerts::send);
         }
         if (refusal != null) {
-            throw BudgetExceeded.of(refusal, reservation.worstCaseNanos());
+            throw BudgetExceeded.of(refusal, worstCase);
         }
-        return reservation;
+        return new Reservation(id, List.copyOf(lines), worstCase, held == ledger ? null : held);
+    }
+
+    private static GatewayException unavailable(RuntimeException cause) {
+        LOG.warn("budgets could not be checked, request refused: {}", cause.toString());
+        return new GatewayException(ErrorKind.BUDGET_UNAVAILABLE, "Budgets cannot be checked right now, so the "
+                + "request was not sent to any provider. Retry in a moment.");
     }
 
     /**
@@ -70,6 +94,7 @@ public final class Budgets {
      * is released without charge from the budgets that leave BYOK out.
      */
     public void settle(Reservation reservation, BigDecimal actualCost, boolean servedByByok) {
+        Ledger held = reservation.outageLedger() == null ? ledger : reservation.outageLedger();
         try {
             long actual = Money.nanos(actualCost);
             List<BudgetLine> charged = reservation.lines();
@@ -78,11 +103,14 @@ public final class Budgets {
                 List<BudgetLine> free = reservation.lines().stream().filter(line -> !line.budget().includeByok())
                         .toList();
                 if (!free.isEmpty()) {
-                    ledger.settle(reservation.id(), free, reservation.worstCaseNanos(), 0);
+                    held.settle(reservation.id(), free, reservation.worstCaseNanos(), 0);
                 }
             }
             if (!charged.isEmpty()) {
-                ledger.settle(reservation.id(), charged, reservation.worstCaseNanos(), actual).forEach(alerts::send);
+                held.settle(reservation.id(), charged, reservation.worstCaseNanos(), actual).forEach(alerts::send);
+                if (held != ledger) {
+                    outage.booked(reservation.id(), charged, actual);
+                }
             }
         } catch (RuntimeException e) {
             // the reservation lapses at its lease (Redis) and the cost is in the usage records, which seed the
@@ -97,8 +125,18 @@ public final class Budgets {
         return new Standing(line, ledger.spent(line));
     }
 
-    /** An admitted request's hold on its budgets. */
-    public record Reservation(String id, List<BudgetLine> lines, long worstCaseNanos) {
+    /**
+     * An admitted request's hold on its budgets.
+     *
+     * @param outageLedger where it is held when the shared ledger could not be reached; null when held there
+     */
+    public record Reservation(String id, List<BudgetLine> lines, long worstCaseNanos, Ledger outageLedger) {
+
+        /** {@value StoreOutage#HEADER} naming the budgets when held locally; else none. */
+        public Map<String, String> headers() {
+            return outageLedger == null ? Map.of() : Map.of(StoreOutage.HEADER,
+                    lines.stream().map(line -> line.budget().id()).collect(Collectors.joining(",")));
+        }
     }
 
     public record Standing(BudgetLine line, long spentNanos) {

@@ -21,7 +21,9 @@ public interface Ledger {
 
     /**
      * Releases the request's reservation on its hard lines and adds what it really cost to every line. Costs that
-     * arrive after a period ended still count for the period the request was admitted in.
+     * arrive after a period ended still count for the period the request was admitted in. A reservation is released
+     * once: settling lines already settled (one request may be settled in two calls on different lines), or a
+     * request never reserved, releases nothing and only adds the cost.
      *
      * @return alert thresholds that this cost crossed and that no instance has claimed for the period yet
      */

@@ -23,6 +23,8 @@ public final class MemoryLedger implements Ledger {
     private final SpendHistory history;
     private final Clock clock;
     private final Map<String, Account> accounts = new HashMap<>();
+    /** The accounts each request still holds a reservation on: a second settlement must not release it again. */
+    private final Map<String, Set<String>> holding = new HashMap<>();
 
     public MemoryLedger(SpendHistory history, Clock clock) {
         this.history = history;
@@ -44,10 +46,15 @@ public final class MemoryLedger implements Ledger {
                 }
                 admitted.add(account);
             }
+            Set<String> held = new HashSet<>();
             for (int i = 0; i < lines.size(); i++) {
                 if (lines.get(i).hard()) {
                     admitted.get(i).reserved += worstCaseNanos;
+                    held.add(lines.get(i).account());
                 }
+            }
+            if (!held.isEmpty()) {
+                holding.put(requestId, held);
             }
             return null;
         }
@@ -57,13 +64,16 @@ public final class MemoryLedger implements Ledger {
     public List<Crossing> settle(String requestId, List<BudgetLine> lines, long reservedNanos, long actualNanos) {
         List<Crossing> crossings = new ArrayList<>();
         synchronized (this) {
+            Set<String> held = holding.get(requestId);
             for (BudgetLine line : lines) {
+                // a second settlement of the same lines, or of a request never reserved, releases nothing
+                boolean release = held != null && held.remove(line.account());
                 Account account = accounts.get(line.account());
                 if (account == null) {
                     // the period ended more than GRACE ago and its account is gone: nothing left to book into
                     continue;
                 }
-                if (line.hard()) {
+                if (release) {
                     account.reserved -= reservedNanos;
                 }
                 if (actualNanos > 0) {
@@ -74,6 +84,9 @@ public final class MemoryLedger implements Ledger {
                         }
                     }
                 }
+            }
+            if (held != null && held.isEmpty()) {
+                holding.remove(requestId);
             }
         }
         return crossings;

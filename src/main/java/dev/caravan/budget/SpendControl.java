@@ -12,7 +12,10 @@ public interface SpendControl {
     /** An admitted request: its rate-limit headers now, its real cost once it is over. */
     interface Admission {
 
-        /** {@code x-ratelimit-*} headers for the response; empty when no limit applies. */
+        /**
+         * {@code x-ratelimit-*} headers for the response, and {@value StoreOutage#HEADER} when its budgets were held
+         * locally; empty when neither applies.
+         */
         java.util.Map<String, String> headers();
 
         /**

@@ -3,6 +3,7 @@ package dev.caravan.budget;
 import dev.caravan.ratelimit.RateLimiter;
 
 import java.math.BigDecimal;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -61,7 +62,14 @@ public final class SpendEnforcer implements SpendControl {
 
         @Override
         public Map<String, String> headers() {
-            return rate == null ? Map.of() : rate.headers();
+            Map<String, String> limits = rate == null ? Map.of() : rate.headers();
+            Map<String, String> degraded = reservation == null ? Map.of() : reservation.headers();
+            if (degraded.isEmpty()) {
+                return limits;
+            }
+            Map<String, String> both = new HashMap<>(limits);
+            both.putAll(degraded);
+            return both;
         }
 
         @Override

@@ -10,8 +10,11 @@ import dev.caravan.budget.RecordedSpend;
 import dev.caravan.budget.RedisLedger;
 import dev.caravan.budget.SpendControl;
 import dev.caravan.budget.SpendEnforcer;
+import dev.caravan.budget.StoreOutage;
 import dev.caravan.budget.WebhookTargets;
+import dev.caravan.controlplane.ControlPlaneProperties;
 import dev.caravan.controlplane.RedisProperties;
+import dev.caravan.controlplane.RequestPathJdbc;
 import dev.caravan.ratelimit.BucketStore;
 import dev.caravan.ratelimit.LocalBuckets;
 import dev.caravan.ratelimit.RateLimiter;
@@ -37,9 +40,10 @@ public class SpendConfiguration {
 
     private static final Clock CLOCK = Clock.systemUTC();
 
+    /** Read while a request waits (seeding a budget's account, {@code /v1/credits}): the request path's timeout. */
     @Bean
-    public RecordedSpend recordedSpend(JdbcTemplate jdbc) {
-        return new RecordedSpend(jdbc);
+    public RecordedSpend recordedSpend(JdbcTemplate jdbc, ControlPlaneProperties controlPlane) {
+        return new RecordedSpend(RequestPathJdbc.template(jdbc, controlPlane.queryTimeout()));
     }
 
     @Bean
@@ -73,9 +77,13 @@ public class SpendConfiguration {
         return new WebhookTargets(budgets.alerts().allowPrivateWebhooks());
     }
 
+    /**
+     * Budgets set to {@code onStoreOutage: open} are held in this instance's memory while Redis cannot be reached;
+     * without Redis the ledger is in memory already and never away.
+     */
     @Bean
-    public Budgets budgets(BudgetBook book, Ledger ledger, BudgetAlerts alerts) {
-        return new Budgets(book, ledger, alerts, CLOCK);
+    public Budgets budgets(BudgetBook book, Ledger ledger, RecordedSpend history, BudgetAlerts alerts) {
+        return new Budgets(book, ledger, new StoreOutage(() -> new MemoryLedger(history, CLOCK)), alerts, CLOCK);
     }
 
     /** With Redis, limits degrade to this instance's memory while it is away; without it, memory is all there is. */

@@ -18,10 +18,16 @@ import java.time.Duration;
  *                     (one indexed query each): raise it to cut that load when Redis carries the changes
  * @param cacheSize    how many keys (presented ones, known or not) and budget subjects each cache holds; a flood of
  *                     unknown keys cannot grow it past this
+ * @param queryTimeout the longest a database read on the request path may run: a key or budget lookup the cache
+ *                     has to make, a budget's recorded spend (seeding its ledger account, {@code /v1/credits}). Past
+ *                     it the request gets its 503 instead of holding its thread and a pooled connection. These reads
+ *                     are indexed and take milliseconds; JDBC counts this in whole seconds (rounded up). Waiting for
+ *                     a pooled connection is bounded apart, by {@code spring.datasource.hikari.connection-timeout}
  */
 @Validated
 @ConfigurationProperties("caravan.control-plane")
 public record ControlPlaneProperties(
         @NotNull @DefaultValue("1s") Duration maxStaleness,
-        @Min(16) @DefaultValue("100000") long cacheSize) {
+        @Min(16) @DefaultValue("100000") long cacheSize,
+        @NotNull @DefaultValue("2s") Duration queryTimeout) {
 }

@@ -2,9 +2,12 @@ package dev.caravan.keys;
 
 import dev.caravan.controlplane.Change;
 import dev.caravan.controlplane.ChangeFeed;
+import dev.caravan.controlplane.ControlPlaneProperties;
 import dev.caravan.controlplane.Ids;
+import dev.caravan.controlplane.RequestPathJdbc;
 import dev.caravan.identity.Caller;
 import dev.caravan.identity.RateLimit;
+import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -30,10 +33,13 @@ public class KeyStore {
     private static final String PROJECT_COLUMNS = "id, name, requests_per_minute, tokens_per_minute, created_at";
 
     private final JdbcClient jdbc;
+    /** For {@link #callerByHash}, which a request waits on: with the request path's statement timeout. */
+    private final JdbcClient lookups;
     private final ChangeFeed changes;
 
-    public KeyStore(JdbcClient jdbc, ChangeFeed changes) {
+    public KeyStore(JdbcClient jdbc, JdbcTemplate shared, ControlPlaneProperties properties, ChangeFeed changes) {
         this.jdbc = jdbc;
+        this.lookups = RequestPathJdbc.client(shared, properties.queryTimeout());
         this.changes = changes;
     }
 
@@ -115,7 +121,7 @@ public class KeyStore {
      * column would be cast instead, and every lookup would scan the table (60 ms).
      */
     public Optional<Caller> callerByHash(String hash) {
-        return jdbc.sql("SELECT k.id, k.project_id, k.requests_per_minute, k.tokens_per_minute, "
+        return lookups.sql("SELECT k.id, k.project_id, k.requests_per_minute, k.tokens_per_minute, "
                         + "p.requests_per_minute AS project_rpm, p.tokens_per_minute AS project_tpm "
                         + "FROM api_keys k LEFT JOIN projects p ON p.id = k.project_id "
                         + "WHERE k.key_hash = ? AND k.revoked_at IS NULL")

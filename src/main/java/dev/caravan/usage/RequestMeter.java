@@ -74,7 +74,7 @@ public final class RequestMeter {
         return admission != null;
     }
 
-    /** The rate-limit headers for the response; empty when no limit applies. */
+    /** The admission's headers for the response (rate limits, budgets held locally); empty when none applies. */
     public Map<String, String> rateLimitHeaders() {
         SpendControl.Admission granted = admission;
         return granted == null ? Map.of() : granted.headers();

@@ -59,13 +59,15 @@ class ProjectsAndBudgetsAdminTest extends AdminTestBase {
 
         HttpResponse<String> created = admin("POST", "/v1/admin/budgets", """
                 {"scope":"key","subject":"%s","limitUsd":25.5,"period":"daily","mode":"soft",
-                 "alertThresholds":[100,50,80],"webhookUrl":"https://hooks.example.com/caravan","includeByok":true}"""
+                 "alertThresholds":[100,50,80],"webhookUrl":"https://hooks.example.com/caravan","includeByok":true,
+                 "onStoreOutage":"open"}"""
                 .formatted(keyId));
         assertThat(created.statusCode()).isEqualTo(201);
         JsonNode budget = json(created.body());
         assertThat(budget.path("id").asText()).matches("bud_[0-9A-Za-z]{20}");
         assertThat(budget.path("limitUsd").decimalValue()).isEqualByComparingTo("25.5");
         assertThat(budget.path("alertThresholds").toString()).isEqualTo("[50,80,100]");
+        assertThat(budget.path("onStoreOutage").asText()).isEqualTo("open");
         String projectBudget = json(admin("POST", "/v1/admin/budgets", """
                 {"scope":"project","subject":"%s","limitUsd":100}""".formatted(project)).body()).path("id").asText();
         admin("POST", "/v1/admin/budgets", "{\"scope\":\"user\",\"subject\":\"" + user + "\",\"limitUsd\":0.1}");
@@ -82,19 +84,22 @@ class ProjectsAndBudgetsAdminTest extends AdminTestBase {
         assertThat(forKey.alertThresholds()).containsExactly(50, 80, 100);
         assertThat(forKey.webhookUrl()).isEqualTo("https://hooks.example.com/caravan");
         assertThat(forKey.includeByok()).isTrue();
+        assertThat(forKey.onStoreOutage()).isEqualTo(Budget.OnStoreOutage.OPEN);
         Budget forProject = budgets.get(1);
         assertThat(forProject.period()).as("default period").isEqualTo(Budget.Period.MONTHLY);
         assertThat(forProject.mode()).as("default mode").isEqualTo(Budget.Mode.HARD);
         assertThat(forProject.alertThresholds()).isEmpty();
         assertThat(forProject.includeByok()).isFalse();
+        assertThat(forProject.onStoreOutage()).as("default on a store outage").isEqualTo(Budget.OnStoreOutage.CLOSED);
         assertThat(budgets.get(2).limitUsd()).isEqualByComparingTo(new BigDecimal("0.1"));
 
         HttpResponse<String> patched = admin("PATCH", "/v1/admin/budgets/" + projectBudget,
-                "{\"limitUsd\":250,\"mode\":\"soft\",\"webhookUrl\":null}");
+                "{\"limitUsd\":250,\"mode\":\"soft\",\"webhookUrl\":null,\"onStoreOutage\":\"open\"}");
         assertThat(patched.statusCode()).isEqualTo(200);
         assertThat(json(patched.body()).path("limitUsd").toString()).isEqualTo("250");
         assertThat(book.budgetsFor(caller, user).get(1).limitUsd()).isEqualByComparingTo("250");
         assertThat(book.budgetsFor(caller, user).get(1).mode()).isEqualTo(Budget.Mode.SOFT);
+        assertThat(book.budgetsFor(caller, user).get(1).onStoreOutage()).isEqualTo(Budget.OnStoreOutage.OPEN);
 
         JsonNode listed = json(admin("GET", "/v1/admin/budgets?scope=project&subject=" + project, null).body());
         assertThat(listed.path("data").findValuesAsText("id")).containsExactly(projectBudget);

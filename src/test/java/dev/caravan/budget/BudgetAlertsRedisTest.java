@@ -107,7 +107,7 @@ class BudgetAlertsRedisTest {
         BudgetAlerts alerts = new BudgetAlerts(HttpClient.newHttpClient(), clock, 3, Duration.ofSeconds(2),
                 Duration.ofMillis(50), targets);
         return new SpendEnforcer(new RateLimiter(new LocalBuckets(100, BucketStore.timeMeter(clock))),
-                new Budgets((caller, user) -> List.of(budget), ledger, alerts, clock));
+                new Budgets((caller, user) -> List.of(budget), ledger, Spend.outage(), alerts, clock));
     }
 
     /** Answers the very first POST with a 500, to be retried; keeps the bodies it accepted. */

@@ -120,7 +120,7 @@ class HardBudgetUnderConcurrencyRedisTest {
     }
 
     private static SpendControl instance(Ledger ledger) {
-        Budgets budgets = new Budgets((caller, user) -> List.of(KEY, PROJECT), ledger,
+        Budgets budgets = new Budgets((caller, user) -> List.of(KEY, PROJECT), ledger, Spend.outage(),
                 new BudgetAlerts(HttpClient.newHttpClient(), Clock.systemUTC(), 1, Duration.ofSeconds(1),
                         Duration.ZERO, new WebhookTargets(false)), Clock.systemUTC());
         return new SpendEnforcer(new RateLimiter(new LocalBuckets(100, BucketStore.timeMeter(Clock.systemUTC()))),

@@ -34,7 +34,7 @@ abstract class LedgerContract {
     protected abstract Ledger ledger(SpendHistory history);
 
     protected SpendControl spendControl(Ledger ledger, Budget... budgets) {
-        Budgets book = new Budgets((caller, user) -> List.of(budgets), ledger,
+        Budgets book = new Budgets((caller, user) -> List.of(budgets), ledger, Spend.outage(),
                 new BudgetAlerts(HttpClient.newHttpClient(), clock, 1, Duration.ofSeconds(1), Duration.ZERO,
                         new WebhookTargets(false)), clock);
         return new SpendEnforcer(new RateLimiter(new LocalBuckets(100, BucketStore.timeMeter(clock))), book);
@@ -165,6 +165,28 @@ abstract class LedgerContract {
         spend.admit(request("0.50"));
         // released twice, 0.50 would be free again
         assertThatThrownBy(() -> spend.admit(request("0.50"))).isInstanceOf(GatewayException.class);
+    }
+
+    @Test
+    void a_reservation_settled_again_or_never_made_releases_nothing_and_one_settled_in_parts_releases_each_line_once() {
+        Budget key = Spend.hard("bud_k", Budget.Scope.KEY, "1.00");
+        Budget project = Spend.hard("bud_p", Budget.Scope.PROJECT, "1.00");
+        Ledger ledger = ledger(SpendHistory.NONE);
+        List<BudgetLine> keyLine = List.of(BudgetLine.of(key, clock.instant()));
+        List<BudgetLine> projectLine = List.of(BudgetLine.of(project, clock.instant()));
+        List<BudgetLine> both = List.of(keyLine.getFirst(), projectLine.getFirst());
+        assertThat(ledger.reserve("r1", both, nanos("0.50"))).isNull();
+        assertThat(ledger.reserve("r2", both, nanos("0.50"))).isNull();
+
+        // as Budgets settles a BYOK-served request: the lines that leave BYOK out, then the others
+        ledger.settle("r1", keyLine, nanos("0.50"), 0);
+        ledger.settle("r1", keyLine, nanos("0.50"), 0);
+        ledger.settle("r1", projectLine, nanos("0.50"), nanos("0.10"));
+        ledger.settle("never-reserved", both, nanos("0.50"), 0);
+
+        // released more than once, r2's 0.50 would be free too and 0.90 would fit
+        assertThat(ledger.reserve("probe", keyLine, nanos("0.60")).reservedNanos()).isEqualTo(nanos("0.50"));
+        assertThat(ledger.reserve("probe", projectLine, nanos("0.50")).spentNanos()).isEqualTo(nanos("0.10"));
     }
 
     @Test

@@ -4,6 +4,7 @@ import dev.caravan.identity.Caller;
 import dev.caravan.identity.RateLimit;
 
 import java.math.BigDecimal;
+import java.time.Clock;
 import java.util.List;
 
 /** Budgets and requests for the budget tests, in few words. */
@@ -29,7 +30,8 @@ final class Spend {
             case PROJECT -> CALLER.projectId();
             case USER -> "alice";
         };
-        return new Budget(id, scope, subject, new BigDecimal(usd), period, mode, thresholds, webhook, includeByok);
+        return new Budget(id, scope, subject, new BigDecimal(usd), period, mode, thresholds, webhook, includeByok,
+                Budget.OnStoreOutage.CLOSED);
     }
 
     static SpendRequest request(String worstCaseUsd) {
@@ -38,6 +40,11 @@ final class Spend {
 
     static SpendRequest byok(String worstCaseUsd) {
         return new SpendRequest(CALLER, "alice", new BigDecimal(worstCaseUsd), true);
+    }
+
+    /** Where budgets set to onStoreOutage=open are held while the ledger is away: memory, with no records. */
+    static StoreOutage outage() {
+        return new StoreOutage(() -> new MemoryLedger(SpendHistory.NONE, Clock.systemUTC()));
     }
 
     static long nanos(String usd) {

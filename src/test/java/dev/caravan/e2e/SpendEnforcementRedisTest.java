@@ -59,6 +59,7 @@ class SpendEnforcementRedisTest {
     private static final Map<String, Caller> CALLERS = Map.of(
             "rate", new Caller("key_rate", null, new RateLimit(2L, null), RateLimit.NONE),
             "hard", new Caller("key_hard", null, RateLimit.NONE, RateLimit.NONE),
+            "open", new Caller("key_open", null, RateLimit.NONE, RateLimit.NONE),
             "soft", new Caller("key_soft", null, RateLimit.NONE, RateLimit.NONE),
             "credits", new Caller("key_credits", null, RateLimit.NONE, RateLimit.NONE),
             "thinking-anthropic", new Caller("key_thinking_anthropic", null, RateLimit.NONE, RateLimit.NONE),
@@ -66,6 +67,8 @@ class SpendEnforcementRedisTest {
             "choices-openai", new Caller("key_choices_openai", null, RateLimit.NONE, RateLimit.NONE));
     private static final List<Budget> BUDGETS = List.of(
             budget("bud_hard", "key_hard", "0.01", Budget.Mode.HARD),
+            new Budget("bud_open", Budget.Scope.KEY, "key_open", new BigDecimal("10.00"), Budget.Period.DAILY,
+                    Budget.Mode.HARD, List.of(), null, false, Budget.OnStoreOutage.OPEN),
             budget("bud_soft", "key_soft", "0.000001", Budget.Mode.SOFT),
             budget("bud_credits", "key_credits", "10.00", Budget.Mode.HARD),
             budget("bud_thinking_anthropic", "key_thinking_anthropic", "0.10", Budget.Mode.HARD),
@@ -246,7 +249,7 @@ class SpendEnforcementRedisTest {
 
     private static Budget budget(String id, String keyId, String usd, Budget.Mode mode) {
         return new Budget(id, Budget.Scope.KEY, keyId, new BigDecimal(usd), Budget.Period.DAILY, mode, List.of(),
-                null, false);
+                null, false, Budget.OnStoreOutage.CLOSED);
     }
 
     private static ConfigurableApplicationContext start() {

@@ -44,7 +44,7 @@ class KeyLookupTest {
     private volatile boolean databaseDown;
     /** Background work (refreshes) waits here until the test runs it: a database slower than any request. */
     private final Queue<Runnable> background = new ConcurrentLinkedQueue<>();
-    private final KeyLookup lookup = new KeyLookup(new FreshCache<>(new ControlPlaneProperties(STALENESS, 1000),
+    private final KeyLookup lookup = new KeyLookup(new FreshCache<>(new ControlPlaneProperties(STALENESS, 1000, Duration.ofSeconds(2)),
             hash -> {
                 queries.incrementAndGet();
                 if (databaseDown) {

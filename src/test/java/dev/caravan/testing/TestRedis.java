@@ -35,6 +35,15 @@ public final class TestRedis implements AutoCloseable {
 
     @Override
     public void close() {
+        try {
+            deleteKeys();
+        } finally {
+            client.shutdown();
+        }
+    }
+
+    /** Deletes every key under this prefix: what a Redis that restarted empty looks like to its user. */
+    public void deleteKeys() {
         try (StatefulRedisConnection<String, String> connection = client.connect()) {
             RedisCommands<String, String> redis = connection.sync();
             ScanCursor cursor = ScanCursor.INITIAL;
@@ -45,8 +54,6 @@ public final class TestRedis implements AutoCloseable {
                 }
                 cursor = page;
             } while (!cursor.isFinished());
-        } finally {
-            client.shutdown();
         }
     }
 }
