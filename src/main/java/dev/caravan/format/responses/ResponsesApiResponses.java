@@ -112,7 +112,7 @@ public final class ResponsesApiResponses {
         };
     }
 
-    /** Usage in the Responses shape; Caravan's cache-write count and the cost ride along as on Chat Completions. */
+    /** Usage in the Responses shape; the cost rides along as on Chat Completions. */
     static ResponseUsage toUsage(Usage usage) {
         if (usage == null) {
             return null;
@@ -124,7 +124,7 @@ public final class ResponsesApiResponses {
         return new ResponseUsage(
                 input,
                 new InputDetails(prompt == null ? 0 : orZero(prompt.cachedTokens()),
-                        prompt == null ? null : prompt.cacheWriteTokens()),
+                        prompt == null ? 0 : orZero(prompt.cacheWriteTokens())),
                 output,
                 new OutputDetails(completion == null ? 0 : orZero(completion.reasoningTokens())),
                 usage.totalTokens() != null ? usage.totalTokens() : input + output,

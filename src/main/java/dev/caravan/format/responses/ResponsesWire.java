@@ -241,8 +241,8 @@ final class ResponsesWire {
 
     /**
      * Usage: {@code input_tokens} counts cached ones too, as Chat Completions' {@code prompt_tokens} does. Both
-     * details objects are required by the SDKs, so they are written even when zero. {@code extra} carries
-     * {@code cost} and Caravan's cache-write count.
+     * details objects, and {@code cached_tokens}, {@code cache_write_tokens} and {@code reasoning_tokens} inside them,
+     * are required by the SDKs' types, so they are written even when zero. {@code extra} carries {@code cost}.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record ResponseUsage(
@@ -255,7 +255,7 @@ final class ResponsesWire {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record InputDetails(int cachedTokens, Integer cacheWriteTokens) {
+    record InputDetails(int cachedTokens, int cacheWriteTokens) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
