@@ -47,7 +47,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * openai/stream_tool_calls.sse            | one function call streamed in fragments, usage with cached and
  *                                         | reasoning tokens, finish tool_calls
  * anthropic/text.sse                      | message with output_text deltas, cache reads and writes in usage
- * anthropic/thinking.sse                  | reasoning item (reasoning_text) → message → function call
+ * anthropic/thinking.sse                  | reasoning item (reasoning_text) → message → function call; also
+ *   = responses/stream_thinking_text_tool  | golden, event for event
+ *     .expected.sse                        |
  * anthropic/tool_use_parallel.sse         | text then two parallel function calls
  * gemini/stream_text.sse                  | text in several chunks
  * gemini/stream_thinking.sse              | thought text as reasoning, then text; MAX_TOKENS → incomplete
@@ -298,6 +300,29 @@ class ResponsesSseEncoderTest {
         assertThat(usage.path("output_tokens").intValue()).isEqualTo(canonical.usage().completionTokens());
         assertThat(usage.path("total_tokens").intValue()).isEqualTo(canonical.usage().totalTokens());
         assertThat(events.getFirst().data().path("response").has("usage")).isFalse();
+    }
+
+    /** The exact events for Anthropic's thinking → text → tool use stream, renamed as the route renames chunks. */
+    @Test
+    void re_encodes_thinking_text_and_a_tool_call_as_the_golden_event_sequence() throws IOException {
+        ResponsesRequest request = ResponsesApiReader.read(("{\"model\":\"anthropic/claude-sonnet-4.6\","
+                + "\"input\":\"Weather in Paris?\",\"stream\":true,\"tools\":[{\"type\":\"function\","
+                + "\"name\":\"get_weather\",\"parameters\":{\"type\":\"object\",\"properties\":{\"city\":"
+                + "{\"type\":\"string\"}}}}]}").getBytes(StandardCharsets.UTF_8));
+        ResponsesSseEncoder encoder = new ResponsesSseEncoder(request, GENERATION_ID, CREATED);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (ChatCompletionChunk chunk : decode("anthropic", "thinking.sse").chunks()) {
+            out.writeBytes(encoder.encode(chunk.renamed(GENERATION_ID, "anthropic/claude-sonnet-4.6")));
+        }
+        out.writeBytes(encoder.finish());
+
+        List<Event> events = parse(out.toByteArray());
+        List<Event> expected = parse(ResponsesApiReaderTest.fixture("stream_thinking_text_tool.expected.sse"));
+        assertThat(events).extracting(Event::name).containsExactlyElementsOf(
+                expected.stream().map(Event::name).toList());
+        for (int i = 0; i < expected.size(); i++) {
+            assertThat(events.get(i).data()).as("event #%d", i).isEqualTo(expected.get(i).data());
+        }
     }
 
     @ParameterizedTest(name = "{0}/{1}")
