@@ -125,6 +125,9 @@ public final class ResponsesApiReader {
         List<Tool> out = new ArrayList<>(tools.size());
         for (int i = 0; i < tools.size(); i++) {
             String at = "tools[" + i + "]";
+            if (!tools.get(i).isObject()) {
+                throw GatewayException.invalid("'" + at + "' must be a JSON object.", at);
+            }
             JsonNode type = tools.get(i).path("type");
             if (!"function".equals(type.textValue())) {
                 throw GatewayException.invalid("'" + at + "' has type '" + type.asText() + "': only function "
@@ -225,7 +228,8 @@ public final class ResponsesApiReader {
                     }
                 }
                 case "include", "max_tool_calls", "top_logprobs", "stream_options" -> {
-                    if (!value.isNull()) {
+                    // an empty include list asks for nothing
+                    if (!value.isNull() && !(value.isContainerNode() && value.isEmpty())) {
                         warnings.add(new Warning("unsupported_parameter", name, "'" + name + "' has no equivalent "
                                 + "across providers; ignored"));
                     }

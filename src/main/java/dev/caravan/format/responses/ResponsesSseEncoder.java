@@ -220,12 +220,15 @@ public final class ResponsesSseEncoder {
 
     /**
      * The first fragment of a call (the one with its id and name) opens its item; later ones, found by index,
-     * add argument text. Some providers send a call whole in one fragment, which opens and fills it at once.
+     * add argument text. Some providers send a call whole in one fragment, which opens and fills it at once. A
+     * fragment with an id at the index of a call already closed (text came in between) is a new call; an
+     * arguments-only fragment for a closed call cannot be shown any more, since its done event already carried
+     * the whole arguments, and no decoder sends one.
      */
     private void encodeCall(ToolCall call) {
         int index = call.index() == null ? 0 : call.index();
         Item item = callsByIndex.get(index);
-        if (item == null) {
+        if (item == null || item.done != null && call.id() != null) {
             closeOpen(Response.COMPLETED);
             item = new Item(Kind.CALL, ResponsesApiResponses.itemId("fc", responseId, items.size()), items.size());
             item.callId = call.id() == null ? item.id : call.id();

@@ -165,6 +165,30 @@ class ResponsesApiReaderTest {
         assertThat(request.chat().messages()).isEmpty();
     }
 
+    /** Fields beyond the modelled ones: warned and dropped, or passed on ("-" for no warning). */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', value = {
+            "include                 | \"include\":[\"message.output_text.logprobs\"] | include           | -",
+            "empty include           | \"include\":[]                                 | -                 | -",
+            "max_tool_calls          | \"max_tool_calls\":5                           | max_tool_calls    | -",
+            "top_logprobs            | \"top_logprobs\":3                             | top_logprobs      | -",
+            "truncation auto         | \"truncation\":\"auto\"                        | truncation        | -",
+            "truncation disabled     | \"truncation\":\"disabled\"                    | -                 | -",
+            "background false        | \"background\":false                           | -                 | -",
+            "unknown field           | \"top_k\":40                                   | -                 | top_k",
+            "safety identifier       | \"safety_identifier\":\"hash-1\"               | -                 | safety_identifier",
+    })
+    void warns_about_or_passes_on_fields_without_a_canonical_form(String name, String field, String warned,
+                                                                  String passed) {
+        ResponsesRequest request = ResponsesApiReader.read(("{\"model\":\"m\",\"input\":\"x\"," + field + "}")
+                .getBytes(StandardCharsets.UTF_8));
+
+        assertThat(request.warnings()).extracting(Warning::param)
+                .isEqualTo("-".equals(warned) ? java.util.List.of() : java.util.List.of(warned));
+        assertThat(request.chat().extra().keySet())
+                .isEqualTo("-".equals(passed) ? java.util.Set.of() : java.util.Set.of(passed));
+    }
+
     /** Each body is refused with a 400 whose {@code param} names the field at fault. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {

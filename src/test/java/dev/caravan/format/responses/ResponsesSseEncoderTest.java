@@ -58,7 +58,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * openai/stream_error.sse,                | no response.completed
  * gemini/stream_error.sse                 |
  * synthetic chunks                        | length → response.incomplete; refusal part; text after a call
- *                                         | opens a new message; interleaved parallel fragments; warnings and
+ *                                         | opens a new message; interleaved parallel fragments; a new call at
+ *                                         | a closed call's index; warnings and
  *                                         | provider metadata on the final response; nothing after the end
  * </pre>
  * Every stream is checked for the invariants the SDKs' accumulators rely on ({@link #assertConsistent}) and parsed
@@ -431,6 +432,19 @@ class ResponsesSseEncoderTest {
         assertThat(output).extracting(item -> item.path("type").textValue())
                 .containsExactly("message", "function_call", "message");
         assertThat(output.get(2).path("content").get(0).path("text").textValue()).isEqualTo("Done.");
+    }
+
+    @Test
+    void a_new_call_at_the_index_of_a_closed_one_gets_its_own_item() throws IOException {
+        List<Event> events = encodeChunks(calls(ToolCall.start(0, "call_a", "lookup")),
+                calls(ToolCall.argumentsDelta(0, "{\"q\":1}")), text("Now the second."),
+                calls(ToolCall.start(0, "call_b", "lookup")), calls(ToolCall.argumentsDelta(0, "{\"q\":2}")),
+                finish(FinishReason.TOOL_CALLS));
+
+        JsonNode output = finalResponse(events).path("output");
+        assertThat(output).extracting(item -> item.path("call_id").asText("-"))
+                .containsExactly("call_a", "-", "call_b");
+        assertThat(output.get(2).path("arguments").textValue()).isEqualTo("{\"q\":2}");
     }
 
     @Test
