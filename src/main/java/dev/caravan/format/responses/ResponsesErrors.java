@@ -1,14 +1,15 @@
 package dev.caravan.format.responses;
 
+import dev.caravan.error.ErrorBody;
 import dev.caravan.error.GatewayException;
 import dev.caravan.format.responses.ResponsesWire.StreamEvent;
 
 /**
  * Errors on the Responses API. A failed request's body has the same shape as on Chat Completions,
  * {@code {"error":{"message","type","param","code"}}} (OpenAI's API reference and the SDKs' error classes read it
- * there on both APIs), so the route writes {@link dev.caravan.error.ErrorBody} with the usual status codes. Only a
+ * there on both APIs), so the route writes {@link ErrorBody} with the usual status codes. Only a
  * failure after the stream began differs: it is a typed {@code error} event carrying code, message and param at the
- * top level, which the SDKs raise as an error.
+ * top level, and the error object beside them, which the SDKs raise as an error.
  */
 public final class ResponsesErrors {
 
@@ -16,12 +17,11 @@ public final class ResponsesErrors {
     }
 
     /**
-     * The {@code error} stream event for {@code e}. Its message is client-safe by {@link GatewayException}'s
-     * contract; the code is the gateway's specific one ({@code provider_timeout}), else the general type.
+     * The {@code error} stream event for {@code e}: OpenAI's error object, its fields also at the top level where
+     * the typed event has them. The message is client-safe by {@link GatewayException}'s contract.
      */
     static StreamEvent streamError(GatewayException e, long sequence) {
-        String code = e.kind().code() != null ? e.kind().code() : e.kind().type();
-        return StreamEvent.error(sequence, code, e.getMessage(), e.param());
+        return StreamEvent.error(sequence, ErrorBody.of(e).error());
     }
 
     /**

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.caravan.canonical.Warning;
+import dev.caravan.error.ErrorBody;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -270,7 +271,10 @@ final class ResponsesWire {
      * {@code item} at {@code output_index}; {@code response.content_part.*} a {@code part} at {@code content_index}
      * of item {@code item_id}; text, refusal and reasoning deltas a {@code delta}, their done events the whole
      * {@code text} or {@code refusal}; function call argument deltas a {@code delta}, their done event the whole
-     * {@code arguments} and the {@code name}; {@code error} a {@code code}, {@code message} and {@code param}.
+     * {@code arguments} and the {@code name}; {@code error} a {@code code}, {@code message} and {@code param}, and
+     * the same again as an {@code error} object: the official SDKs raise an error while iterating a stream only for
+     * an event whose data has an {@code error} object (without it, raw iteration yields the event and goes on as if
+     * the stream had simply ended), while their typed {@code error} event reads the top-level fields.
      * {@code logprobs} is required by the SDKs on output text events and is always empty here.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
@@ -292,52 +296,53 @@ final class ResponsesWire {
             List<JsonNode> logprobs,
             String code,
             String message,
-            String param) {
+            String param,
+            ErrorBody.Detail error) {
 
         static StreamEvent ofResponse(String type, long sequence, Response response) {
             return new StreamEvent(type, sequence, response, null, null, null, null, null, null, null, null, null,
-                    null, null, null, null, null);
+                    null, null, null, null, null, null);
         }
 
         static StreamEvent ofItem(String type, long sequence, int outputIndex, OutputItem item) {
             return new StreamEvent(type, sequence, null, outputIndex, null, null, item, null, null, null, null, null,
-                    null, null, null, null, null);
+                    null, null, null, null, null, null);
         }
 
         static StreamEvent ofPart(String type, long sequence, String itemId, int outputIndex, int contentIndex,
                                   Object part) {
             return new StreamEvent(type, sequence, null, outputIndex, itemId, contentIndex, null, part, null, null,
-                    null, null, null, null, null, null, null);
+                    null, null, null, null, null, null, null, null);
         }
 
         /** A text, refusal or reasoning text delta; only output text carries {@code logprobs}. */
         static StreamEvent ofDelta(String type, long sequence, String itemId, int outputIndex, Integer contentIndex,
                                    String delta, boolean withLogprobs) {
             return new StreamEvent(type, sequence, null, outputIndex, itemId, contentIndex, null, null, delta, null,
-                    null, null, null, withLogprobs ? List.of() : null, null, null, null);
+                    null, null, null, withLogprobs ? List.of() : null, null, null, null, null);
         }
 
         static StreamEvent textDone(String type, long sequence, String itemId, int outputIndex, int contentIndex,
                                     String text, boolean withLogprobs) {
             return new StreamEvent(type, sequence, null, outputIndex, itemId, contentIndex, null, null, null, text,
-                    null, null, null, withLogprobs ? List.of() : null, null, null, null);
+                    null, null, null, withLogprobs ? List.of() : null, null, null, null, null);
         }
 
         static StreamEvent refusalDone(long sequence, String itemId, int outputIndex, int contentIndex,
                                        String refusal) {
             return new StreamEvent("response.refusal.done", sequence, null, outputIndex, itemId, contentIndex, null,
-                    null, null, null, refusal, null, null, null, null, null, null);
+                    null, null, null, refusal, null, null, null, null, null, null, null);
         }
 
         static StreamEvent argumentsDone(long sequence, String itemId, int outputIndex, String arguments,
                                          String name) {
             return new StreamEvent("response.function_call_arguments.done", sequence, null, outputIndex, itemId, null,
-                    null, null, null, null, null, arguments, name, null, null, null, null);
+                    null, null, null, null, null, arguments, name, null, null, null, null, null);
         }
 
-        static StreamEvent error(long sequence, String code, String message, String param) {
+        static StreamEvent error(long sequence, ErrorBody.Detail error) {
             return new StreamEvent("error", sequence, null, null, null, null, null, null, null, null, null, null,
-                    null, null, code, message, param);
+                    null, null, error.code(), error.message(), error.param(), error);
         }
     }
 }

@@ -343,6 +343,9 @@ class ResponsesSseEncoderTest {
         assertThat(last.type()).isEqualTo("error");
         assertThat(last.data().path("message").textValue()).isEqualTo(decoded.failure().getMessage());
         assertThat(last.data().path("code").textValue()).isEqualTo(decoded.failure().kind().code());
+        assertThat(last.data().path("error").path("message").textValue())
+                .as("the object that makes the SDKs raise while iterating").isEqualTo(decoded.failure().getMessage());
+        assertThat(last.data().path("error").path("type").textValue()).isEqualTo(decoded.failure().kind().type());
         assertThat(events).extracting(Event::type).doesNotContain("response.completed", "response.incomplete");
         for (Event event : events) {
             ObjectMappers.jsonMapper().readValue(event.data().toString(), ResponseStreamEvent.class).validate();
