@@ -30,7 +30,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /**
  * The official OpenAI Java SDK as the client, over a loopback socket, of bodies this package writes: the
  * non-streamed Response, a streamed one read through the SDK's own SSE handling and accumulator, and a stream that
- * fails after it began, which the SDK must raise rather than end quietly. No route is involved: a bare JDK HTTP
+ * fails after it began, which the SDK must raise rather than end quietly (it does only because the error event
+ * carries an {@code error} object besides its typed fields: without it the SDK yields the event and the stream
+ * just stops). No route is involved: a bare JDK HTTP
  * server answers every request with the body the test sets.
  */
 class ResponsesSdkClientTest {
