@@ -222,7 +222,8 @@ final class AnthropicMessages {
         List<Block> content = toBlocks(message.content(), warnings);
         JsonNode isError = message.extra().get(IS_ERROR);
         return Block.toolResult(toToolUseId(message.toolCallId()), content.isEmpty() ? null : content,
-                isError != null && isError.asBoolean() ? Boolean.TRUE : null);
+                isError != null && isError.asBoolean() ? Boolean.TRUE : null)
+                .withCacheControl(message.extra().get(CACHE_CONTROL));
     }
 
     /**

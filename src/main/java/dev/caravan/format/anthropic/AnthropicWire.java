@@ -259,4 +259,29 @@ final class AnthropicWire {
     /** The {@code error} of {@code {"type":"error","error":{"type","message"}}}, as a body or a stream event. */
     record ErrorDetail(String type, String message) {
     }
+
+    /** {@code {"type":"error","error":{...}}}: an error body, and the data of a stream's {@code error} event. */
+    record ErrorBody(String type, ErrorDetail error) {
+
+        static ErrorBody of(String errorType, String message) {
+            return new ErrorBody("error", new ErrorDetail(errorType, message));
+        }
+    }
+
+    /**
+     * The data of {@code message_delta}, which the gateway writes: Anthropic always sends {@code stop_sequence},
+     * null or not, where the shared {@link Delta} leaves nulls out.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record MessageDeltaEvent(String type, StopDelta delta, Usage usage) {
+
+        MessageDeltaEvent(StopDelta delta, Usage usage) {
+            this("message_delta", delta, usage);
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record StopDelta(@JsonInclude(JsonInclude.Include.ALWAYS) String stopReason,
+                     @JsonInclude(JsonInclude.Include.ALWAYS) String stopSequence) {
+    }
 }
