@@ -104,7 +104,7 @@ final class MessagesContentReader {
             case AnthropicWire.Block.IMAGE -> toImage(block, at, warnings);
             case AnthropicWire.Block.DOCUMENT -> toDocument(block, at, warnings);
             case AnthropicWire.Block.TOOL_USE, AnthropicWire.Block.THINKING, AnthropicWire.Block.REDACTED_THINKING ->
-                    throw GatewayException.invalid("'" + at + "' is a " + type + " block, which only an assistant"
+                    throw GatewayException.invalid("'" + at + ".type' is " + type + ", a block only an assistant"
                             + " message may hold.", at + ".type");
             default -> {
                 AnthropicMapper.warn(warnings, new Warning("unsupported_parameter",
@@ -197,7 +197,8 @@ final class MessagesContentReader {
                 JsonNode part = block(content.get(i), partAt);
                 String type = Fields.text(part, "type", partAt);
                 if (AnthropicWire.Block.TOOL_RESULT.equals(type)) {
-                    throw GatewayException.invalid("'" + partAt + "' may not be a tool_result.", partAt + ".type");
+                    throw GatewayException.invalid("'" + partAt + ".type' may not be tool_result.",
+                            partAt + ".type");
                 }
                 ContentPart converted = toUserPart(part, type, partAt, warnings);
                 if (converted != null) {
@@ -253,7 +254,7 @@ final class MessagesContentReader {
                 case AnthropicWire.Block.REDACTED_THINKING ->
                         details.add(ReasoningDetail.encrypted(required(block, "data", blockAt)));
                 case AnthropicWire.Block.TOOL_RESULT -> throw GatewayException.invalid("'" + blockAt
-                        + "' is a tool_result block, which only a user message may hold.", blockAt + ".type");
+                        + ".type' is tool_result, a block only a user message may hold.", blockAt + ".type");
                 default -> AnthropicMapper.warn(warnings, new Warning("unsupported_parameter",
                         "messages[].content[].type=" + type, "content blocks of type '" + type
                         + "' are not translated; left out"));
