@@ -38,6 +38,10 @@ import java.util.Set;
  * <p>What only Anthropic reads is carried where {@link AnthropicMapper} finds it: {@code top_k} and the
  * {@code thinking} object (exact budget) in {@link ChatRequest#extra()}, thinking signatures as reasoning details,
  * {@code is_error} and {@code cache_control} in the {@code extra} of their message or part.
+ *
+ * <p>The canonical assistant message holds its parts in one order: thinking, text, tool calls. An assistant turn in
+ * another order (interleaved thinking between tool calls) reaches Anthropic in that order, which Anthropic accepts.
+ * The request size is not bounded here: the route reads the body with its limit.
  */
 public final class MessagesApiReader {
 
@@ -67,8 +71,9 @@ public final class MessagesApiReader {
         try {
             root = READER.readValue(body);
         } catch (MismatchedInputException e) {
-            throw GatewayException.invalid(
-                    "The request body has data after its JSON object; send exactly one JSON object.", null);
+            throw GatewayException.invalid(e.getOriginalMessage().startsWith("Trailing token")
+                    ? "The request body has data after its JSON object; send exactly one JSON object."
+                    : "The request body is empty; send a JSON Messages request.", null);
         } catch (JsonProcessingException e) {
             var location = e.getLocation();
             throw GatewayException.invalid(location == null ? "The request body is not valid JSON."
@@ -245,7 +250,10 @@ public final class MessagesApiReader {
             return null;
         }
         String type = Fields.text(thinking, "type", "thinking");
-        switch (type == null ? "" : type) {
+        if (type == null) {
+            throw GatewayException.invalid("'thinking.type' is required, e.g. \"enabled\".", "thinking.type");
+        }
+        switch (type) {
             case "enabled" -> {
                 Integer budget = Fields.integer(thinking, "budget_tokens", "thinking");
                 if (budget == null || budget < 1) {

@@ -240,6 +240,7 @@ class MessagesApiReaderTest {
             "{\"model\":\"m\",\"max_tokens\":5,\"tool_choice\":{\"type\":\"tool\"},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | tool_choice.name",
             "{\"model\":\"m\",\"max_tokens\":5,\"tools\":[{\"name\":\"n\"}],\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | tools[0].input_schema",
             "{\"model\":\"m\",\"max_tokens\":5,\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":1.0},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | thinking.budget_tokens",
+            "{\"model\":\"m\",\"max_tokens\":5,\"thinking\":{\"budget_tokens\":1024},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | thinking.type",
             "{\"model\":\"m\",\"max_tokens\":5,\"metadata\":{\"user_id\":5},\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]} | metadata.user_id",
     })
     void refuses_a_malformed_request_naming_the_field(String body, String param) {
@@ -253,7 +254,7 @@ class MessagesApiReaderTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"{\"model\":\"m\"} {}", "{\"model\":", "[1]", ""})
+    @ValueSource(strings = {"{\"model\":\"m\"} {}", "{\"model\":", "[1]", "", "   "})
     void refuses_a_body_that_is_not_exactly_one_json_object(String body) {
         assertThatThrownBy(() -> MessagesApiReader.read(body.getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOfSatisfying(GatewayException.class,
