@@ -108,13 +108,13 @@ public final class MessagesSseEncoder {
             delta.set("warnings", Json.MAPPER.valueToTree(lateWarnings));
         }
         writeRaw("message_delta", Json.write(delta));
-        write("message_stop", event("message_stop", null, null, null, null));
+        write("message_stop", event("message_stop", null, null, null));
         return drain();
     }
 
     /** A heartbeat, as Anthropic sends between events; it carries no state. */
     public static byte[] ping() {
-        return frame("ping", Json.write(event("ping", null, null, null, null)));
+        return frame("ping", Json.write(event("ping", null, null, null)));
     }
 
     /** A failure after the stream began, in the type and message {@link MessagesErrors} gives its kind. */
@@ -188,8 +188,8 @@ public final class MessagesSseEncoder {
                 closeBlock();
                 int index = nextIndex++;
                 write("content_block_start", event("content_block_start", index,
-                        Block.redactedThinking(detail.data()), null, null));
-                write("content_block_stop", event("content_block_stop", index, null, null, null));
+                        Block.redactedThinking(detail.data()), null));
+                write("content_block_stop", event("content_block_stop", index, null, null));
             }
             default -> {
             }
@@ -220,7 +220,7 @@ public final class MessagesSseEncoder {
         String fragment = call.function() == null ? null : call.function().arguments();
         if (fragment != null && !fragment.isEmpty()) {
             write("content_block_delta", event("content_block_delta", toolBlocks.get(toolIndex), null,
-                    new Delta("input_json_delta", null, fragment, null, null, null, null), null));
+                    new Delta("input_json_delta", null, fragment, null, null, null, null)));
         }
     }
 
@@ -232,20 +232,20 @@ public final class MessagesSseEncoder {
         open = kind;
         openIndex = nextIndex++;
         openSigned = false;
-        write("content_block_start", event("content_block_start", openIndex, start, null, null));
+        write("content_block_start", event("content_block_start", openIndex, start, null));
     }
 
     private void closeBlock() {
         if (open == Kind.NONE) {
             return;
         }
-        write("content_block_stop", event("content_block_stop", openIndex, null, null, null));
+        write("content_block_stop", event("content_block_stop", openIndex, null, null));
         open = Kind.NONE;
         openSigned = false;
     }
 
     private void blockDelta(Delta delta) {
-        write("content_block_delta", event("content_block_delta", openIndex, null, delta, null));
+        write("content_block_delta", event("content_block_delta", openIndex, null, delta));
     }
 
     /** Only the counts known are written: the decoder of a client that merges them keeps what it has. */
@@ -261,9 +261,8 @@ public final class MessagesSseEncoder {
                 usage.completionTokens() == null ? 0 : usage.completionTokens(), write, read);
     }
 
-    private static StreamEvent event(String type, Integer index, Block block, Delta delta,
-                                     AnthropicWire.Usage usage) {
-        return new StreamEvent(type, null, index, block, delta, usage, null);
+    private static StreamEvent event(String type, Integer index, Block block, Delta delta) {
+        return new StreamEvent(type, null, index, block, delta, null, null);
     }
 
     private void write(String type, Object data) {

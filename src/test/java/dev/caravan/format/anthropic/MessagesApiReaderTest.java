@@ -11,6 +11,9 @@ import dev.caravan.canonical.ToolChoice;
 import dev.caravan.canonical.Warning;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
+import dev.caravan.format.ProviderFormat;
+import dev.caravan.format.gemini.GeminiFormat;
+import dev.caravan.format.openai.OpenAiFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -40,6 +43,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * tools, tool_choice tool + disable_parallel           x          x                           request_tools
  * tool_use / tool_result (is_error, cache_control)     x          x                           request_tool_round_trip
  * thinking budget, signed + redacted thinking          x          x                           request_thinking
+ * each lossless fixture to OpenAI and Gemini            translates without error                 (all the above)
  * server tools, url documents, unknown fields       warnings                                  request_untranslatable
  * wrong types, float as int, trailing data          400 naming the field                      (inline table)
  * </pre>
@@ -86,6 +90,26 @@ class MessagesApiReaderTest {
         assertThat(read.warnings()).isEmpty();
         assertThat(toAnthropic(read.request())).isEqualTo(withBlockContent(Json.tree(fixture(name))));
         assertThat(upstreamWarnings).isEmpty();
+    }
+
+    /** What the other formats do with Anthropic's extras is their mappers' business; they must not fail on them. */
+    @ParameterizedTest
+    @CsvSource({
+            "request_text.json, openai", "request_text.json, gemini",
+            "request_system_blocks.json, openai", "request_system_blocks.json, gemini",
+            "request_images.json, openai", "request_images.json, gemini",
+            "request_tools.json, openai", "request_tools.json, gemini",
+            "request_tool_round_trip.json, openai", "request_tool_round_trip.json, gemini",
+            "request_thinking.json, openai", "request_thinking.json, gemini",
+    })
+    void a_messages_request_translates_to_every_other_provider_format(String name, String format)
+            throws IOException {
+        ChatRequest request = read(name).request();
+        ProviderFormat target = "openai".equals(format) ? new OpenAiFormat() : new GeminiFormat();
+
+        JsonNode body = Json.tree(target.toUpstream(request, "target-model", upstreamWarnings).body());
+
+        assertThat(body.has("openai".equals(format) ? "messages" : "contents")).isTrue();
     }
 
     @Test
