@@ -131,7 +131,8 @@ public final class MessagesApiResponses {
 
     /**
      * Canonical prompt tokens count every input token; Anthropic's input_tokens are only the uncached ones, with
-     * cache reads and writes beside them (always present, as Anthropic sends them).
+     * cache reads and writes beside them, always present as Anthropic sends them (in an answer and in a stream's
+     * message_delta alike).
      */
     static AnthropicWire.Usage toUsage(Usage usage) {
         if (usage == null) {

@@ -103,7 +103,8 @@ public final class MessagesSseEncoder {
         closeBlock();
         finished = true;
         ObjectNode delta = Json.MAPPER.valueToTree(new MessageDeltaEvent(
-                new StopDelta(stopReason == null ? "end_turn" : stopReason, null), toDeltaUsage(usage)));
+                new StopDelta(stopReason == null ? "end_turn" : stopReason, null),
+                MessagesApiResponses.toUsage(usage)));
         if (!lateWarnings.isEmpty()) {
             delta.set("warnings", Json.MAPPER.valueToTree(lateWarnings));
         }
@@ -128,7 +129,7 @@ public final class MessagesSseEncoder {
         id = MessagesApiResponses.toId(chunkId);
         // input usage is not known before the upstream stream ends; message_delta carries the full count
         MessagesResponse message = new MessagesResponse(id, MessagesResponse.TYPE, MessagesApiResponses.ROLE, model,
-                List.of(), null, null, new AnthropicWire.Usage(0, 0, null, null),
+                List.of(), null, null, new AnthropicWire.Usage(0, 0, 0, 0),
                 warnings == null || warnings.isEmpty() ? null : warnings);
         write("message_start", new StreamEvent("message_start", message, null, null, null, null, null));
     }
@@ -246,19 +247,6 @@ public final class MessagesSseEncoder {
 
     private void blockDelta(Delta delta) {
         write("content_block_delta", event("content_block_delta", openIndex, null, delta));
-    }
-
-    /** Only the counts known are written: the decoder of a client that merges them keeps what it has. */
-    private static AnthropicWire.Usage toDeltaUsage(Usage usage) {
-        if (usage == null) {
-            return new AnthropicWire.Usage(null, 0, null, null);
-        }
-        Usage.PromptDetails details = usage.promptTokensDetails();
-        Integer read = details == null ? null : details.cachedTokens();
-        Integer write = details == null ? null : details.cacheWriteTokens();
-        int prompt = usage.promptTokens() == null ? 0 : usage.promptTokens();
-        return new AnthropicWire.Usage(Math.max(0, prompt - (read == null ? 0 : read) - (write == null ? 0 : write)),
-                usage.completionTokens() == null ? 0 : usage.completionTokens(), write, read);
     }
 
     private static StreamEvent event(String type, Integer index, Block block, Delta delta) {

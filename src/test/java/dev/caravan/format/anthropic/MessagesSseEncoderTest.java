@@ -90,8 +90,18 @@ class MessagesSseEncoderTest {
         return out.toByteArray();
     }
 
+    /**
+     * The chunks under the catalog model, cache counts an older Anthropic stream left out as 0: the gateway always
+     * writes them, as current Anthropic streams do, since clients add them up.
+     */
     private static List<ChatCompletionChunk> underModel(List<ChatCompletionChunk> chunks) {
-        return chunks.stream().map(chunk -> chunk.renamed(chunk.id(), MODEL)).toList();
+        return chunks.stream().map(chunk -> chunk.renamed(chunk.id(), MODEL)).map(chunk -> {
+            Usage usage = chunk.usage();
+            if (usage == null || usage.promptTokensDetails() != null) {
+                return chunk;
+            }
+            return chunk.withUsage(Usage.of(usage.promptTokens(), usage.completionTokens(), 0, 0, null));
+        }).toList();
     }
 
     @ParameterizedTest
@@ -250,9 +260,10 @@ class MessagesSseEncoderTest {
                 }
             }
             Usage.PromptDetails details = usage == null ? null : usage.promptTokensDetails();
+            // Anthropic always reports cache reads, 0 where another provider said nothing
             return new Assembled(text.toString(), reasoning.toString(), calls, finish,
                     usage == null ? null : usage.promptTokens(), usage == null ? null : usage.completionTokens(),
-                    details == null ? null : details.cachedTokens());
+                    details == null || details.cachedTokens() == null ? 0 : details.cachedTokens());
         }
     }
 }
