@@ -47,6 +47,7 @@ public final class MessagesSseEncoder {
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     /** Block index of each canonical tool-call index; Anthropic numbers all blocks in one sequence. */
     private final Map<Integer, Integer> toolBlocks = new HashMap<>();
+    private final Map<Integer, String> toolIds = new HashMap<>();
     private final List<Warning> lateWarnings = new ArrayList<>();
     private String id;
     private boolean started;
@@ -205,18 +206,22 @@ public final class MessagesSseEncoder {
 
     /**
      * A call's first fragment (with id and name) opens its tool_use block; argument fragments go to the block of
-     * their call's index, which is the open one in the streams providers send (calls one after another).
+     * their call's index, which is the open one in the streams providers send (calls one after another). Some
+     * OpenAI-compatible servers repeat the id and name on every fragment: a call index already seen with the same id
+     * is the same call, not a new block.
      */
     private void onToolCall(ToolCall call) {
         int toolIndex = call.index() == null ? 0 : call.index();
         String name = call.function() == null ? null : call.function().name();
-        if (call.id() != null || name != null || !toolBlocks.containsKey(toolIndex)) {
+        Integer known = toolBlocks.get(toolIndex);
+        if (known == null || call.id() != null && !call.id().equals(toolIds.get(toolIndex))) {
             closeBlock();
             calledTools = true;
             String callId = call.id() != null ? call.id() : "toolu_" + id + "_" + toolIndex;
             openBlock(Kind.TOOL_USE, Block.toolUse(callId, Objects.requireNonNullElse(name, ""),
                     Json.MAPPER.createObjectNode()));
             toolBlocks.put(toolIndex, openIndex);
+            toolIds.put(toolIndex, callId);
         }
         String fragment = call.function() == null ? null : call.function().arguments();
         if (fragment != null && !fragment.isEmpty()) {

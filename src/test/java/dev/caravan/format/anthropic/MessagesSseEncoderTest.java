@@ -49,7 +49,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * gemini/stream_text.sse                   x                                                      x     assembled answer
  * gemini/stream_thinking.sse               x        x (unsigned)                                  x     assembled answer
  * gemini/stream_parallel_tool_calls.sse                                x (2)                      x     assembled answer
- * anthropic/error_mid_stream.sse: error event after the stream began; framing, ping, warnings: own tests
+ * anthropic/error_mid_stream.sse: error event after the stream began; framing, ping, warnings, a server that
+ * repeats call ids on every fragment, an empty stream: own tests
  * </pre>
  */
 class MessagesSseEncoderTest {
@@ -186,6 +187,25 @@ class MessagesSseEncoderTest {
                 .isInstanceOfSatisfying(GatewayException.class,
                         e -> assertThat(e.kind()).isEqualTo(ErrorKind.UPSTREAM_OVERLOADED));
         assertThat(encoder.finish()).as("nothing after the error").isEmpty();
+    }
+
+    @Test
+    void a_server_that_repeats_the_call_id_on_every_fragment_still_gets_one_block_per_call() throws IOException {
+        List<ChatCompletionChunk> chunks = List.of(
+                toolChunk(new ToolCall(0, "call_a", "function", new ToolCall.FunctionCall("lookup", "{\"q\":"))),
+                toolChunk(new ToolCall(0, "call_a", "function", new ToolCall.FunctionCall("lookup", "\"cats\"}"))),
+                toolChunk(new ToolCall(1, "call_b", "function", new ToolCall.FunctionCall("lookup", "{}"))));
+
+        List<SseEvent> events = events(encode(chunks));
+
+        assertThat(events).filteredOn(event -> "content_block_start".equals(event.event())).hasSize(2);
+        assertThat(Assembled.of(decode(encode(chunks), new AnthropicStreamDecoder(CREATED))).calls())
+                .containsExactly(Map.entry(0, List.of("call_a", "lookup", "{\"q\":\"cats\"}")),
+                        Map.entry(1, List.of("call_b", "lookup", "{}")));
+    }
+
+    private static ChatCompletionChunk toolChunk(ToolCall call) {
+        return ChatCompletionChunk.of("gen-1", CREATED, "m", Message.assistant(null, List.of(call), null), null);
     }
 
     @Test
