@@ -291,14 +291,18 @@ final class AnthropicMapper {
         return kept.isEmpty() ? null : kept;
     }
 
-    /** Anthropic's range is 0 to 1 where OpenAI's is 0 to 2, and thinking allows no temperature at all. */
+    /** Anthropic's range is 0 to 1 where OpenAI's is 0 to 2, and thinking allows no temperature but 1. */
     static Double toTemperature(Double temperature, Thinking thinking, List<Warning> warnings) {
         if (temperature == null) {
             return null;
         }
         if (thinking != null) {
+            // 1 is the one value Anthropic accepts with thinking, and Claude Code sends it beside its thinking budget
+            if (temperature == 1.0) {
+                return temperature;
+            }
             warn(warnings, Warning.adjusted("temperature", "dropped: " + PROVIDER
-                    + " does not allow temperature with thinking (reasoning_effort)"));
+                    + " allows temperature only at 1 with thinking (reasoning_effort)"));
             return null;
         }
         if (temperature > 1) {

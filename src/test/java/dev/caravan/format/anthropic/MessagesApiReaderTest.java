@@ -43,12 +43,16 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * tools, tool_choice tool + disable_parallel           x          x                           request_tools
  * tool_use / tool_result (is_error, cache_control)     x          x                           request_tool_round_trip
  * thinking budget, signed + redacted thinking          x          x                           request_thinking
+ * Claude Code's shape: cached system, 22 tools,          x          x                           request_claude_code
+ *   31999 thinking at temperature 1, tool loop
  * each lossless fixture to OpenAI and Gemini            translates without error                 (all the above)
  * server tools, url documents, unknown fields       warnings                                  request_untranslatable
  * wrong types, float as int, trailing data          400 naming the field                      (inline table)
  * </pre>
  */
 class MessagesApiReaderTest {
+
+    private static final String PROVIDER_MODEL = "claude-sonnet-4-6";
 
     private final List<Warning> upstreamWarnings = new ArrayList<>();
 
@@ -64,12 +68,21 @@ class MessagesApiReaderTest {
     }
 
     private JsonNode toAnthropic(ChatRequest request) {
-        return Json.tree(new AnthropicFormat().toUpstream(request, "claude-sonnet-4-6", upstreamWarnings).body());
+        return Json.tree(new AnthropicFormat().toUpstream(request, PROVIDER_MODEL, upstreamWarnings).body());
     }
 
-    /** A string content is one text block to Anthropic; the mapper always writes the block form. */
-    private static JsonNode withBlockContent(JsonNode body) {
+    /**
+     * The client's body under the provider's model id, a string content as the one text block it is to Anthropic
+     * (the mapper always writes the block form), sampling numbers as the doubles they are ({@code 1} is {@code 1.0}).
+     */
+    private static JsonNode asSentUpstream(JsonNode body) {
         ObjectNode copy = body.deepCopy();
+        copy.put("model", PROVIDER_MODEL);
+        for (String sampling : List.of("temperature", "top_p")) {
+            if (copy.has(sampling)) {
+                copy.put(sampling, copy.get(sampling).doubleValue());
+            }
+        }
         for (JsonNode message : copy.withArray("messages")) {
             JsonNode content = message.get("content");
             if (content.isTextual()) {
@@ -83,12 +96,13 @@ class MessagesApiReaderTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"request_text.json", "request_system_blocks.json", "request_images.json",
-            "request_tools.json", "request_tool_round_trip.json", "request_thinking.json"})
+            "request_tools.json", "request_tool_round_trip.json", "request_thinking.json",
+            "request_claude_code.json"})
     void a_messages_request_reaches_anthropic_as_the_client_sent_it(String name) throws IOException {
         MessagesApiReader.Read read = read(name);
 
         assertThat(read.warnings()).isEmpty();
-        assertThat(toAnthropic(read.request())).isEqualTo(withBlockContent(Json.tree(fixture(name))));
+        assertThat(toAnthropic(read.request())).isEqualTo(asSentUpstream(Json.tree(fixture(name))));
         assertThat(upstreamWarnings).isEmpty();
     }
 
