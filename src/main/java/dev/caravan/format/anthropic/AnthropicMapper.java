@@ -42,6 +42,11 @@ final class AnthropicMapper {
             "Answer with a single JSON object only: no text before or after it, no code fences.";
 
     private static final String TOP_K = "top_k";
+    /**
+     * Anthropic's own {@code thinking} object, which an Anthropic client's request carries in {@code extra} beside
+     * the {@code reasoning_effort} read from it, so the exact budget reaches an Anthropic target.
+     */
+    static final String THINKING = "thinking";
 
     private AnthropicMapper() {
     }
@@ -53,7 +58,8 @@ final class AnthropicMapper {
         List<AnthropicWire.Tool> clientTools = toTools(request.tools(), warnings);
         AnthropicWire.ToolChoice toolChoice = toToolChoice(request.toolChoice(), request.parallelToolCalls(),
                 !clientTools.isEmpty(), outputTool == null ? null : outputTool.name());
-        Thinking thinking = toThinking(request.reasoningEffort(), toolChoice, messages, warnings);
+        Thinking thinking = toThinking(request.reasoningEffort(), request.extra().get(THINKING), toolChoice, messages,
+                warnings);
         List<AnthropicWire.Tool> tools = new ArrayList<>(clientTools);
         if (outputTool != null) {
             tools.add(outputTool);
@@ -96,7 +102,7 @@ final class AnthropicMapper {
             warn(warnings, Warning.unsupported("frequency_penalty", PROVIDER));
         }
         for (Map.Entry<String, JsonNode> field : request.extra().entrySet()) {
-            if (!TOP_K.equals(field.getKey())) {
+            if (!TOP_K.equals(field.getKey()) && !THINKING.equals(field.getKey())) {
                 warn(warnings, Warning.unsupported(field.getKey(), PROVIDER));
             }
         }
@@ -203,15 +209,44 @@ final class AnthropicMapper {
     }
 
     /**
-     * {@code reasoning_effort} as a thinking budget. Thinking is left off, with a warning, where Anthropic would
-     * reject it: with a forced tool call, and after a tool-calling turn whose signed thinking the history lacks.
+     * {@code reasoning_effort} (or the exact budget of an Anthropic client's {@code thinking}) as a thinking budget.
+     * Thinking is left off, with a warning, where Anthropic would reject it: with a forced tool call, and after a
+     * tool-calling turn whose signed thinking the history lacks.
      */
-    static Thinking toThinking(String effort, AnthropicWire.ToolChoice toolChoice, List<Message> messages,
-                               List<Warning> warnings) {
-        if (effort == null) {
+    static Thinking toThinking(String effort, JsonNode anthropicThinking, AnthropicWire.ToolChoice toolChoice,
+                               List<Message> messages, List<Warning> warnings) {
+        Integer budget = anthropicBudget(anthropicThinking);
+        if (budget == null && effort != null) {
+            budget = toBudget(effort, warnings);
+        }
+        if (budget == null) {
             return null;
         }
-        Integer budget = switch (effort) {
+        if (toolChoice != null && toolChoice.forcesToolUse()) {
+            warn(warnings, Warning.adjusted("reasoning_effort", PROVIDER + " does not allow thinking when a tool"
+                    + " call is forced (tool_choice required or named, or response_format json_schema);"
+                    + " thinking not enabled"));
+            return null;
+        }
+        if (AnthropicMessages.lastAssistantCalledToolsUnsigned(messages)) {
+            warn(warnings, Warning.adjusted("reasoning_effort", PROVIDER + " requires the signed thinking of the last"
+                    + " tool-calling turn, which the conversation does not carry; thinking not enabled"));
+            return null;
+        }
+        return Thinking.enabled(budget);
+    }
+
+    /** The budget of {@code {"type":"enabled","budget_tokens":N}}; null for any other thinking object. */
+    private static Integer anthropicBudget(JsonNode thinking) {
+        if (thinking == null || !"enabled".equals(thinking.path("type").asText())) {
+            return null;
+        }
+        JsonNode budget = thinking.path("budget_tokens");
+        return budget.canConvertToInt() ? budget.intValue() : null;
+    }
+
+    private static Integer toBudget(String effort, List<Warning> warnings) {
+        return switch (effort) {
             case "none" -> null;
             case "minimal", "low" -> 1024;
             case "medium" -> 4096;
@@ -222,21 +257,6 @@ final class AnthropicMapper {
                 yield null;
             }
         };
-        if (budget == null) {
-            return null;
-        }
-        if (toolChoice != null && toolChoice.forcesToolUse()) {
-            warn(warnings, Warning.adjusted("reasoning_effort", PROVIDER + " does not allow thinking when a tool"
-                    + " call is forced (tool_choice required or named, or response_format json_schema);"
-                    + " thinking not enabled"));
-            return null;
-        }
-        if (AnthropicMessages.lastAssistantCalledTools(messages)) {
-            warn(warnings, Warning.adjusted("reasoning_effort", PROVIDER + " requires the signed thinking of the last"
-                    + " tool-calling turn, which OpenAI-shaped messages cannot carry; thinking not enabled"));
-            return null;
-        }
-        return Thinking.enabled(budget);
     }
 
     /** Anthropic requires max_tokens, and counts thinking against it: it must exceed the thinking budget. */
@@ -271,14 +291,18 @@ final class AnthropicMapper {
         return kept.isEmpty() ? null : kept;
     }
 
-    /** Anthropic's range is 0 to 1 where OpenAI's is 0 to 2, and thinking allows no temperature at all. */
+    /** Anthropic's range is 0 to 1 where OpenAI's is 0 to 2, and thinking allows no temperature but 1. */
     static Double toTemperature(Double temperature, Thinking thinking, List<Warning> warnings) {
         if (temperature == null) {
             return null;
         }
         if (thinking != null) {
+            // 1 is the one value Anthropic accepts with thinking, and Claude Code sends it beside its thinking budget
+            if (temperature == 1.0) {
+                return temperature;
+            }
             warn(warnings, Warning.adjusted("temperature", "dropped: " + PROVIDER
-                    + " does not allow temperature with thinking (reasoning_effort)"));
+                    + " allows temperature only at 1 with thinking (reasoning_effort)"));
             return null;
         }
         if (temperature > 1) {

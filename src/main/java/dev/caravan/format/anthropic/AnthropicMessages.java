@@ -6,6 +6,7 @@ import dev.caravan.canonical.Content;
 import dev.caravan.canonical.ContentPart;
 import dev.caravan.canonical.Json;
 import dev.caravan.canonical.Message;
+import dev.caravan.canonical.ReasoningDetail;
 import dev.caravan.canonical.ToolCall;
 import dev.caravan.canonical.Warning;
 import dev.caravan.error.GatewayException;
@@ -25,7 +26,14 @@ import java.util.stream.Stream;
 final class AnthropicMessages {
 
     /** OpenAI-compatible clients may put Anthropic's {@code cache_control} on a content part; it is kept. */
-    private static final String CACHE_CONTROL = "cache_control";
+    static final String CACHE_CONTROL = "cache_control";
+    /**
+     * Anthropic's {@code is_error} of a tool result, kept in the tool message's {@code extra}: OpenAI's tool message
+     * has no such flag, and a model told that a tool failed answers differently.
+     */
+    static final String IS_ERROR = "is_error";
+    /** OpenAI's file part: {@code {"type":"file","file":{"file_data":"data:...;base64,...","filename":"..."}}}. */
+    static final String FILE = "file";
 
     private AnthropicMessages() {
     }
@@ -77,14 +85,16 @@ final class AnthropicMessages {
     }
 
     /**
-     * Whether the last assistant turn called tools. Anthropic then insists on getting that turn's signed thinking
-     * blocks back when thinking is on, and an OpenAI-shaped history has no place for the signature.
+     * Whether the last assistant turn called tools without its signed thinking. Anthropic insists on getting that
+     * turn's signed thinking blocks back when thinking is on; a history from an OpenAI client has no signatures,
+     * one from an Anthropic client carries them as reasoning details.
      */
-    static boolean lastAssistantCalledTools(List<Message> messages) {
+    static boolean lastAssistantCalledToolsUnsigned(List<Message> messages) {
         for (int i = messages.size() - 1; i >= 0; i--) {
             Message message = messages.get(i);
             if ("assistant".equals(message.role())) {
-                return message.toolCalls() != null && !message.toolCalls().isEmpty();
+                return message.toolCalls() != null && !message.toolCalls().isEmpty()
+                        && toThinkingBlocks(message).isEmpty();
             }
         }
         return false;
@@ -106,6 +116,7 @@ final class AnthropicMessages {
                 }
                 case "image_url" -> blocks.add(Block.image(toImageSource(part.imageUrl()),
                         part.extra().get(CACHE_CONTROL)));
+                case FILE -> blocks.add(toDocument(part, warnings));
                 default -> AnthropicMapper.warn(warnings,
                         Warning.unsupported("messages[].content[].type=" + type, AnthropicMapper.PROVIDER));
             }
@@ -120,15 +131,59 @@ final class AnthropicMessages {
         return image.isData() ? Source.base64(image.mediaType(), image.base64Data()) : Source.url(image.url());
     }
 
-    /** Assistant text first, then its tool calls. Reasoning is not sent back: Anthropic wants it signed. */
+    /**
+     * A file part as a document block. Anthropic reads PDFs (and plain text) only from base64 or a URL; a
+     * {@code file_id} names a file in OpenAI's storage, which Anthropic cannot read.
+     */
+    static Block toDocument(ContentPart part, List<Warning> warnings) {
+        JsonNode file = part.extra().get(FILE);
+        JsonNode data = file == null ? null : file.get("file_data");
+        if (data == null || !data.isTextual() || !data.textValue().startsWith("data:")) {
+            throw GatewayException.invalid(AnthropicMapper.PROVIDER + " needs file parts as file_data data: URLs",
+                    "messages");
+        }
+        ContentPart.ImageUrl url = new ContentPart.ImageUrl(data.textValue(), null);
+        JsonNode filename = file.get("filename");
+        return Block.document(Source.base64(url.mediaType(), url.base64Data()),
+                filename != null && filename.isTextual() ? filename.textValue() : null,
+                part.extra().get(CACHE_CONTROL));
+    }
+
+    /**
+     * Signed thinking first (Anthropic requires it ahead of the text and tool calls it led to), then text, then tool
+     * calls. Reasoning without a signature is not sent back: Anthropic rejects unsigned thinking.
+     */
     static List<Block> toAssistantBlocks(Message message) {
-        List<Block> blocks = new ArrayList<>();
+        List<Block> blocks = new ArrayList<>(toThinkingBlocks(message));
         if (message.content() != null) {
             blocks.addAll(toTextBlocks(message.content()));
         }
         if (message.toolCalls() != null) {
             for (ToolCall call : message.toolCalls()) {
                 blocks.add(toToolUse(call));
+            }
+        }
+        return blocks;
+    }
+
+    /** The signed and the redacted thinking of an assistant message, in order. */
+    static List<Block> toThinkingBlocks(Message message) {
+        List<Block> blocks = new ArrayList<>();
+        for (ReasoningDetail detail : message.reasoningDetails()) {
+            switch (Objects.requireNonNullElse(detail.type(), "")) {
+                case ReasoningDetail.TEXT -> {
+                    if (detail.signature() != null && !detail.signature().isEmpty()) {
+                        blocks.add(Block.thinking(Objects.requireNonNullElse(detail.text(), ""), detail.signature()));
+                    }
+                }
+                case ReasoningDetail.ENCRYPTED -> {
+                    if (detail.data() != null) {
+                        blocks.add(Block.redactedThinking(detail.data()));
+                    }
+                }
+                // another provider's reasoning format (OpenRouter has reasoning.summary): nothing Anthropic reads
+                default -> {
+                }
             }
         }
         return blocks;
@@ -165,7 +220,10 @@ final class AnthropicMessages {
             throw GatewayException.invalid("a tool message needs the tool_call_id it answers", "messages");
         }
         List<Block> content = toBlocks(message.content(), warnings);
-        return Block.toolResult(toToolUseId(message.toolCallId()), content.isEmpty() ? null : content);
+        JsonNode isError = message.extra().get(IS_ERROR);
+        return Block.toolResult(toToolUseId(message.toolCallId()), content.isEmpty() ? null : content,
+                isError != null && isError.asBoolean() ? Boolean.TRUE : null)
+                .withCacheControl(message.extra().get(CACHE_CONTROL));
     }
 
     /**

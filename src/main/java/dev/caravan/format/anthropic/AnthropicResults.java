@@ -5,6 +5,7 @@ import dev.caravan.canonical.ChatCompletion;
 import dev.caravan.canonical.FinishReason;
 import dev.caravan.canonical.Json;
 import dev.caravan.canonical.Message;
+import dev.caravan.canonical.ReasoningDetail;
 import dev.caravan.canonical.ToolCall;
 import dev.caravan.canonical.Usage;
 import dev.caravan.error.ErrorKind;
@@ -24,17 +25,23 @@ final class AnthropicResults {
 
     /**
      * A non-streamed answer. Text blocks are joined as they are (Anthropic splits one text at citations), the
-     * json_schema output tool's input becomes the text, and blocks with no OpenAI counterpart (redacted thinking,
-     * server tool results) are left out.
+     * json_schema output tool's input becomes the text, thinking becomes the reasoning, kept signed (and redacted
+     * thinking kept whole) as reasoning details for the next turn, and blocks with no OpenAI counterpart (server
+     * tool results) are left out.
      */
     static ChatCompletion toCompletion(MessagesResponse response, long created) {
         StringBuilder text = new StringBuilder();
         List<String> reasoning = new ArrayList<>();
         List<ToolCall> toolCalls = new ArrayList<>();
+        List<ReasoningDetail> details = new ArrayList<>();
         for (Block block : response.content() == null ? List.<Block>of() : response.content()) {
             switch (block.type() == null ? "" : block.type()) {
                 case Block.TEXT -> text.append(block.text() == null ? "" : block.text());
-                case Block.THINKING -> reasoning.add(block.thinking() == null ? "" : block.thinking());
+                case Block.THINKING -> {
+                    reasoning.add(block.thinking() == null ? "" : block.thinking());
+                    details.add(ReasoningDetail.text(block.thinking(), block.signature()));
+                }
+                case Block.REDACTED_THINKING -> details.add(ReasoningDetail.encrypted(block.data()));
                 case Block.TOOL_USE -> {
                     if (isOutputTool(block.name())) {
                         text.append(toArguments(block.input()));
@@ -49,7 +56,7 @@ final class AnthropicResults {
         // OpenAI sends null content beside tool calls, and a string (possibly empty) otherwise
         String content = text.isEmpty() && !toolCalls.isEmpty() ? null : text.toString();
         Message message = Message.assistant(content, toolCalls,
-                reasoning.isEmpty() ? null : String.join("\n", reasoning));
+                reasoning.isEmpty() ? null : String.join("\n", reasoning)).withReasoningDetails(details);
         return new ChatCompletion(response.id(), ChatCompletion.OBJECT, created, response.model(),
                 List.of(new ChatCompletion.Choice(0, message, toFinishReason(response.stopReason(),
                         !toolCalls.isEmpty()), null)),

@@ -4,6 +4,7 @@ import dev.caravan.canonical.ChatCompletionChunk;
 import dev.caravan.canonical.Content;
 import dev.caravan.canonical.Json;
 import dev.caravan.canonical.Message;
+import dev.caravan.canonical.ReasoningDetail;
 import dev.caravan.canonical.ToolCall;
 import dev.caravan.format.anthropic.AnthropicWire.Block;
 import dev.caravan.format.anthropic.AnthropicWire.Delta;
@@ -21,7 +22,9 @@ import java.util.Objects;
  * Anthropic's stream events as OpenAI chunks. Anthropic numbers content blocks (text, thinking, tool_use) in one
  * sequence while OpenAI numbers tool calls on their own, so the decoder remembers what each block index is. The
  * json_schema output tool streams its input as answer text. Usage arrives split between {@code message_start}
- * (input) and {@code message_delta} (cumulative output) and is emitted once, by {@link #finish()}.
+ * (input) and {@code message_delta} (cumulative output) and is emitted once, by {@link #finish()}. A thinking
+ * block's signature and a redacted thinking block arrive as deltas with a {@link ReasoningDetail}, so a client that
+ * speaks Anthropic can be given them back.
  */
 final class AnthropicStreamDecoder implements StreamDecoder {
 
@@ -111,8 +114,12 @@ final class AnthropicStreamDecoder implements StreamDecoder {
                 blocks.put(index, new BlockState(Kind.TOOL_CALL, toolIndex));
                 return emit(null, List.of(ToolCall.start(toolIndex, block.id(), block.name())), null, null);
             }
+            case Block.REDACTED_THINKING -> {
+                blocks.put(index, new BlockState(Kind.OTHER, -1));
+                return details(ReasoningDetail.encrypted(block.data()));
+            }
             default -> {
-                // redacted thinking, server tool use and results: nothing an OpenAI client could receive
+                // server tool use and results: nothing an OpenAI client could receive
                 blocks.put(index, new BlockState(Kind.OTHER, -1));
                 return List.of();
             }
@@ -125,7 +132,10 @@ final class AnthropicStreamDecoder implements StreamDecoder {
             case "text_delta" -> text(delta.text());
             case "thinking_delta" -> reasoning(delta.thinking());
             case "input_json_delta" -> input(blocks.get(index), delta.partialJson());
-            // signature_delta signs the thinking for Anthropic's eyes only; citations_delta has no OpenAI form
+            // the signature signs the thinking for Anthropic's eyes only, and must go back to it unchanged
+            case "signature_delta" -> delta.signature() == null || delta.signature().isEmpty()
+                    ? List.of() : details(ReasoningDetail.text(null, delta.signature()));
+            // citations_delta has no OpenAI form
             default -> List.of();
         };
     }
@@ -174,6 +184,14 @@ final class AnthropicStreamDecoder implements StreamDecoder {
 
     private List<ChatCompletionChunk> reasoning(String thinking) {
         return thinking == null || thinking.isEmpty() ? List.of() : emit(null, null, thinking, null);
+    }
+
+    private List<ChatCompletionChunk> details(ReasoningDetail detail) {
+        String role = roleSent ? null : "assistant";
+        roleSent = true;
+        Message delta = new Message(role, null, null, null, null, null, null, null)
+                .withReasoningDetails(List.of(detail));
+        return List.of(ChatCompletionChunk.of(id, created, model, delta, null));
     }
 
     /** One chunk; the first of the stream carries the assistant role, whatever event produced it. */

@@ -1,8 +1,11 @@
 package dev.caravan.format.anthropic;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+
+import dev.caravan.canonical.Warning;
 
 import java.util.List;
 
@@ -49,52 +52,76 @@ final class AnthropicWire {
 
     /**
      * One content block, in requests and responses alike; {@code type} says which fields are set: {@code text},
-     * {@code image} (source), {@code tool_use} (id, name, input), {@code tool_result} (tool_use_id, content),
-     * {@code thinking} (thinking, signature).
+     * {@code image} and {@code document} (source; a document may have a title), {@code tool_use} (id, name, input),
+     * {@code tool_result} (tool_use_id, content, is_error), {@code thinking} (thinking, signature),
+     * {@code redacted_thinking} (data).
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Block(
             String type,
             String text,
             Source source,
+            String title,
             String id,
             String name,
             JsonNode input,
             String toolUseId,
             List<Block> content,
+            Boolean isError,
             String thinking,
             String signature,
+            String data,
             JsonNode cacheControl) {
 
         static final String TEXT = "text";
         static final String IMAGE = "image";
+        static final String DOCUMENT = "document";
         static final String TOOL_USE = "tool_use";
         static final String TOOL_RESULT = "tool_result";
         static final String THINKING = "thinking";
+        static final String REDACTED_THINKING = "redacted_thinking";
 
         static Block text(String text, JsonNode cacheControl) {
-            return new Block(TEXT, text, null, null, null, null, null, null, null, null, cacheControl);
+            return new Block(TEXT, text, null, null, null, null, null, null, null, null, null, null, null,
+                    cacheControl);
         }
 
         static Block image(Source source, JsonNode cacheControl) {
-            return new Block(IMAGE, null, source, null, null, null, null, null, null, null, cacheControl);
+            return new Block(IMAGE, null, source, null, null, null, null, null, null, null, null, null, null,
+                    cacheControl);
+        }
+
+        static Block document(Source source, String title, JsonNode cacheControl) {
+            return new Block(DOCUMENT, null, source, title, null, null, null, null, null, null, null, null, null,
+                    cacheControl);
         }
 
         static Block toolUse(String id, String name, JsonNode input) {
-            return new Block(TOOL_USE, null, null, id, name, input, null, null, null, null, null);
+            return new Block(TOOL_USE, null, null, null, id, name, input, null, null, null, null, null, null, null);
         }
 
-        static Block toolResult(String toolUseId, List<Block> content) {
-            return new Block(TOOL_RESULT, null, null, null, null, null, toolUseId, content, null, null, null);
+        static Block toolResult(String toolUseId, List<Block> content, Boolean isError) {
+            return new Block(TOOL_RESULT, null, null, null, null, null, null, toolUseId, content, isError, null, null,
+                    null, null);
+        }
+
+        static Block thinking(String thinking, String signature) {
+            return new Block(THINKING, null, null, null, null, null, null, null, null, null, thinking, signature,
+                    null, null);
+        }
+
+        static Block redactedThinking(String data) {
+            return new Block(REDACTED_THINKING, null, null, null, null, null, null, null, null, null, null, null,
+                    data, null);
         }
 
         Block withCacheControl(JsonNode newCacheControl) {
-            return new Block(type, text, source, id, name, input, toolUseId, content, thinking, signature,
-                    newCacheControl);
+            return new Block(type, text, source, title, id, name, input, toolUseId, content, isError, thinking,
+                    signature, data, newCacheControl);
         }
     }
 
-    /** An image: {@code base64} with media type and data, or {@code url}. */
+    /** An image or a document: {@code base64} with media type and data, or {@code url}; a document also {@code text}. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record Source(String type, String mediaType, String data, String url) {
 
@@ -164,14 +191,24 @@ final class AnthropicWire {
     record Metadata(String userId) {
     }
 
-    /** A non-streamed answer; also the {@code message} of a stream's {@code message_start}. */
+    /**
+     * A non-streamed answer; also the {@code message} of a stream's {@code message_start}. The gateway writes it too,
+     * as the answer of its own {@code /v1/messages}: Anthropic always sends {@code stop_reason} and
+     * {@code stop_sequence}, null or not, and the SDKs read both. {@code warnings} is the gateway's addition.
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     record MessagesResponse(
             String id,
+            String type,
+            String role,
             String model,
             List<Block> content,
-            String stopReason,
-            Usage usage) {
+            @JsonInclude(JsonInclude.Include.ALWAYS) String stopReason,
+            @JsonInclude(JsonInclude.Include.ALWAYS) String stopSequence,
+            Usage usage,
+            List<Warning> warnings) {
+
+        static final String TYPE = "message";
     }
 
     /**
@@ -212,13 +249,39 @@ final class AnthropicWire {
 
     /**
      * A block delta ({@code text_delta}, {@code input_json_delta}, {@code thinking_delta}, {@code signature_delta})
-     * or, in {@code message_delta}, the stop reason.
+     * or, in {@code message_delta}, the stop reason and the stop sequence that matched.
      */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record Delta(String type, String text, String partialJson, String thinking, String stopReason) {
+    record Delta(String type, String text, String partialJson, String thinking, String signature, String stopReason,
+                 String stopSequence) {
     }
 
     /** The {@code error} of {@code {"type":"error","error":{"type","message"}}}, as a body or a stream event. */
     record ErrorDetail(String type, String message) {
+    }
+
+    /** {@code {"type":"error","error":{...}}}: an error body, and the data of a stream's {@code error} event. */
+    record ErrorBody(String type, ErrorDetail error) {
+
+        static ErrorBody of(String errorType, String message) {
+            return new ErrorBody("error", new ErrorDetail(errorType, message));
+        }
+    }
+
+    /**
+     * The data of {@code message_delta}, which the gateway writes: Anthropic always sends {@code stop_sequence},
+     * null or not, where the shared {@link Delta} leaves nulls out.
+     */
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record MessageDeltaEvent(String type, StopDelta delta, Usage usage) {
+
+        MessageDeltaEvent(StopDelta delta, Usage usage) {
+            this("message_delta", delta, usage);
+        }
+    }
+
+    @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
+    record StopDelta(@JsonInclude(JsonInclude.Include.ALWAYS) String stopReason,
+                     @JsonInclude(JsonInclude.Include.ALWAYS) String stopSequence) {
     }
 }

@@ -37,6 +37,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * response_format json_schema (as tool)    x        x        x
  * response_format json_object              x
  * reasoning_effort -> thinking             x        x        x
+ * signed/redacted thinking (details)       x        x        x (signature as a detail)
+ * file parts -> documents, is_error         x
  * max_tokens, stop, temperature, top_p/k   x
  * user -> metadata.user_id                 x
  * unsupported parameters -> warnings       x
@@ -60,6 +62,10 @@ class AnthropicMapperTest {
 
     private static String hello(String moreFields) {
         return withMessages("[{\"role\":\"user\",\"content\":\"Hello\"}]", moreFields);
+    }
+
+    private static JsonNode json(String text) {
+        return Json.tree(text.getBytes(StandardCharsets.UTF_8));
     }
 
     private List<String> warnedParams() {
@@ -460,6 +466,51 @@ class AnthropicMapperTest {
 
         assertThat(body.has("thinking")).isFalse();
         assertThat(warnedParams()).containsExactly("reasoning_effort");
+    }
+
+    @Test
+    void sends_signed_thinking_from_reasoning_details_back_first_and_keeps_thinking_on_after_the_tool_turn() {
+        JsonNode body = upstream(withMessages("""
+                [{"role":"user","content":"Weather?"},
+                 {"role":"assistant","reasoning_content":"Call the tool.",
+                  "reasoning_details":[{"type":"reasoning.text","text":"Call the tool.","signature":"sig-1"},
+                                       {"type":"reasoning.encrypted","data":"opaque"},
+                                       {"type":"reasoning.text","text":"unsigned, from another provider"}],
+                  "tool_calls":[{"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{}"}}]},
+                 {"role":"tool","tool_call_id":"call_1","content":"18C"}]""",
+                "\"max_tokens\":8000,\"reasoning_effort\":\"low\"," + WEATHER_TOOL));
+
+        assertThat(body.path("thinking").path("budget_tokens").asInt()).isEqualTo(1024);
+        assertThat(body.path("messages").get(1).path("content")).isEqualTo(json("""
+                [{"type":"thinking","thinking":"Call the tool.","signature":"sig-1"},
+                 {"type":"redacted_thinking","data":"opaque"},
+                 {"type":"tool_use","id":"call_1","name":"get_weather","input":{}}]"""));
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void an_anthropic_thinking_object_in_extra_sets_the_exact_budget() {
+        JsonNode body = upstream(hello("\"max_tokens\":40000,\"reasoning_effort\":\"high\","
+                + "\"thinking\":{\"type\":\"enabled\",\"budget_tokens\":31999}"));
+
+        assertThat(body.path("thinking").path("budget_tokens").asInt()).isEqualTo(31999);
+        assertThat(warnings).isEmpty();
+    }
+
+    @Test
+    void writes_file_parts_as_documents_and_a_tool_results_error_flag() {
+        JsonNode body = upstream(withMessages("""
+                [{"role":"user","content":[{"type":"file","file":{"file_data":"data:application/pdf;base64,JVBE",
+                   "filename":"a.pdf"}}]},
+                 {"role":"assistant","tool_calls":[
+                   {"id":"call_1","type":"function","function":{"name":"get_weather","arguments":"{}"}}]},
+                 {"role":"tool","tool_call_id":"call_1","content":"no such city","is_error":true}]""",
+                "\"max_tokens\":100"));
+
+        assertThat(body.path("messages").get(0).path("content").get(0)).isEqualTo(json("""
+                {"type":"document","source":{"type":"base64","media_type":"application/pdf","data":"JVBE"},
+                 "title":"a.pdf"}"""));
+        assertThat(body.path("messages").get(2).path("content").get(0).path("is_error").asBoolean()).isTrue();
     }
 
     @Test

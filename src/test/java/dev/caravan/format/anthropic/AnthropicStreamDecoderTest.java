@@ -146,14 +146,26 @@ class AnthropicStreamDecoderTest {
     }
 
     @Test
-    void streams_thinking_as_reasoning_content_and_keeps_signatures_to_itself() throws IOException {
+    void streams_thinking_as_reasoning_content_and_its_signature_apart_as_a_reasoning_detail() throws IOException {
         decodeFixture("thinking.sse");
 
         Assembled answer = assemble(chunks);
         assertThat(answer.message().reasoningContent())
                 .isEqualTo("The user wants the weather in Paris. I should call get_weather.");
         assertThat(answer.message().text()).isEqualTo("Let me look that up.");
-        assertThat(chunks).allSatisfy(chunk -> assertThat(Json.writeString(chunk)).doesNotContain("EqQB"));
+        // the signature never mixes into the text; it rides alone, so an Anthropic client can be given it back
+        List<ChatCompletionChunk> signed = chunks.stream()
+                .filter(chunk -> Json.writeString(chunk).contains("EqQB")).toList();
+        assertThat(signed).singleElement().satisfies(chunk -> {
+            Message delta = chunk.choices().getFirst().delta();
+            assertThat(delta.reasoningContent()).isNull();
+            assertThat(delta.content()).isNull();
+            assertThat(delta.reasoningDetails()).singleElement().satisfies(detail -> {
+                assertThat(detail.type()).isEqualTo(dev.caravan.canonical.ReasoningDetail.TEXT);
+                assertThat(detail.text()).isNull();
+                assertThat(detail.signature()).startsWith("EqQB");
+            });
+        });
     }
 
     @Test
