@@ -2,7 +2,6 @@ package dev.caravan.routing;
 
 import dev.caravan.canonical.ChatRequest;
 import dev.caravan.canonical.Warning;
-import dev.caravan.catalog.ModelCatalog;
 import org.apache.camel.Route;
 import org.apache.camel.model.Model;
 import org.apache.camel.model.RouteDefinition;
@@ -42,22 +41,17 @@ public class TierRegistry extends EventNotifierSupport {
 
         /**
          * The tier a {@code workflow-tier} route's parameters describe; refuses what no request could be served by (a
-         * name that is not a plain name, no models, a model the catalog lacks, a cap that is not a positive number).
+         * name that is not a plain name, no models, a cap that is not a positive number). A model the catalog lacks
+         * is not refused here: the catalog can be replaced on its own (caravan.catalog), and the request is then
+         * answered as for any unknown model.
          */
-        static Tier of(Map<String, ?> parameters, ModelCatalog catalog) {
+        static Tier of(Map<String, ?> parameters) {
             String name = text(parameters.get("name"));
             if (name == null || !NAME.matcher(name).matches()) {
                 throw new IllegalArgumentException("a workflow tier's name must be a plain lower-case name, not '"
                         + name + "'");
             }
-            List<String> models = chain(text(parameters.get("models")));
-            for (String model : models) {
-                if (catalog.model(model).isEmpty()) {
-                    throw new IllegalArgumentException("tier " + name + " names " + model
-                            + ", which is not in the catalog");
-                }
-            }
-            return new Tier(name, models, cap(name, text(parameters.get("maxTokens"))));
+            return new Tier(name, chain(text(parameters.get("models"))), cap(name, text(parameters.get("maxTokens"))));
         }
     }
 
@@ -69,11 +63,6 @@ public class TierRegistry extends EventNotifierSupport {
     private volatile ReentrantLock reloading;
     /** Tier routes added at start whose parameters were refused: start-up fails on them once Camel is up. */
     private final List<String> refused = new CopyOnWriteArrayList<>();
-    private final ModelCatalog catalog;
-
-    public TierRegistry(ModelCatalog catalog) {
-        this.catalog = catalog;
-    }
 
     /**
      * The tier called {@code name}. A reloaded tier is removed before its new version is added: a lookup in that
@@ -137,7 +126,7 @@ public class TierRegistry extends EventNotifierSupport {
         RouteDefinition definition = route.getCamelContext().getCamelContextExtension()
                 .getContextPlugin(Model.class).getRouteDefinition(route.getRouteId());
         try {
-            byRoute.put(route.getRouteId(), Tier.of(definition.getTemplateParameters(), catalog));
+            byRoute.put(route.getRouteId(), Tier.of(definition.getTemplateParameters()));
         } catch (IllegalArgumentException e) {
             // Camel logs and swallows a notifier's exception: the route reloader checks tiers before adding them, and
             // start-up fails on the ones refused here
@@ -150,7 +139,7 @@ public class TierRegistry extends EventNotifierSupport {
      * this template, so a bad edit is rejected and the previous version keeps serving.
      */
     public void check(Map<String, ?> parameters) {
-        Tier.of(parameters, catalog);
+        Tier.of(parameters);
     }
 
     /** A tier that could serve no request must not start quietly missing. */
