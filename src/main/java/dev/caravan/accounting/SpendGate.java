@@ -25,7 +25,8 @@ import java.util.function.Function;
  * request's {@code maxCost} to the plan (refusing the request when its first choice is above it, skipping fallbacks
  * that are) and asks {@link SpendControl} to admit the request's worst case against budgets and rate limits. Nothing
  * is counted when neither a ceiling nor a budget applies (rate limits charge real tokens when a request ends), so
- * ordinary requests pay nothing for it.
+ * ordinary requests pay nothing for it. The admission goes to the request's {@link RequestMeter}, which settles it
+ * at the request's exit; the plan is marked admitted, which the chain checks before any attempt begins.
  */
 @Component("spend")
 public class SpendGate {

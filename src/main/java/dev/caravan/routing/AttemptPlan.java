@@ -84,15 +84,13 @@ public final class AttemptPlan {
         this.plan = rest;
     }
 
-    /** The attempt begins now: its record will say when. */
+    /**
+     * The attempt begins now: its record will say when. (The provider route reads the attempt it calls from the
+     * {@link GatewayCall}, which the first-byte watch shares; the plan keeps its own for its records.)
+     */
     public void begin(Attempt attempt) {
         this.current = attempt;
         this.startMillis = System.currentTimeMillis();
-    }
-
-    /** The attempt being made, or (after success) the one that served; null before any began. */
-    public Attempt current() {
-        return current;
     }
 
     public void recordSuccess() {
