@@ -15,10 +15,10 @@ public interface ClientStreamEncoder {
     byte[] NOTHING = new byte[0];
 
     /** The events for one canonical chunk, or {@link #NOTHING}. */
-    byte[] chunk(ChatCompletionChunk chunk);
+    byte[] encode(ChatCompletionChunk chunk);
 
     /** The events that close a stream the provider finished. */
-    byte[] end();
+    byte[] finish();
 
     /**
      * The event that tells the client its stream failed after it began: the status is sent already, so the error

@@ -81,12 +81,12 @@ public final class SseResponseBody extends InputStream {
                         throw new EOFException("the provider's stream ended without finishing");
                     }
                     outcome.completed(usage, finishReason);
-                    return encoder.end();
+                    return encoder.finish();
                 }
                 if (chunk.usage() != null) {
                     usage = chunk.usage();
                 }
-                byte[] event = encoder.chunk(chunk);
+                byte[] event = encoder.encode(chunk);
                 if (event.length == 0) {
                     continue;
                 }

@@ -54,7 +54,7 @@ public final class OpenAiSseEncoder implements ClientStreamEncoder {
     }
 
     @Override
-    public byte[] chunk(ChatCompletionChunk chunk) {
+    public byte[] encode(ChatCompletionChunk chunk) {
         if (chunk.usage() != null) {
             if (!includeUsage && isUsageOnly(chunk)) {
                 return NOTHING;
@@ -75,7 +75,7 @@ public final class OpenAiSseEncoder implements ClientStreamEncoder {
     }
 
     @Override
-    public byte[] end() {
+    public byte[] finish() {
         return DONE;
     }
 

@@ -72,7 +72,7 @@ class OpenAiSseEncoderTest {
         GatewayException error = new GatewayException(ErrorKind.INTERNAL, "The gateway failed to process the request.");
 
         Map<String, String> written = Map.of(
-                "end", ascii(encoder.end()),
+                "end", ascii(encoder.finish()),
                 "heartbeat", ascii(encoder.heartbeat()),
                 "error", ascii(encoder.error(error)));
 
@@ -102,7 +102,7 @@ class OpenAiSseEncoderTest {
     private static List<JsonNode> encode(OpenAiSseEncoder encoder, List<ChatCompletionChunk> chunks)
             throws IOException {
         ByteArrayOutputStream wire = new ByteArrayOutputStream();
-        chunks.forEach(chunk -> wire.writeBytes(encoder.chunk(chunk)));
+        chunks.forEach(chunk -> wire.writeBytes(encoder.encode(chunk)));
         List<JsonNode> events = new ArrayList<>();
         SseReader reader = new SseReader(new ByteArrayInputStream(wire.toByteArray()));
         for (SseEvent event = reader.next(); event != null; event = reader.next()) {
