@@ -1,5 +1,7 @@
 package dev.caravan.api;
 
+import dev.caravan.accounting.RequestMeter;
+import dev.caravan.accounting.Served;
 import dev.caravan.canonical.ChatCompletion;
 import dev.caravan.canonical.ChatRequest;
 import dev.caravan.canonical.Json;
@@ -7,13 +9,16 @@ import dev.caravan.canonical.Warning;
 import dev.caravan.catalog.ModelCatalog;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
+import dev.caravan.format.openai.ChatRequestReader;
+import dev.caravan.format.openai.OpenAiSseEncoder;
+import dev.caravan.routing.AttemptPlan;
 import dev.caravan.routing.GatewayCall;
 import dev.caravan.routing.RoutingMetadata;
 import dev.caravan.routing.RoutingOptions;
 import dev.caravan.routing.RoutingProperties;
 import dev.caravan.routing.TierRegistry;
 import dev.caravan.stream.ChunkStream;
-import dev.caravan.usage.RequestMeter;
+import dev.caravan.stream.SseResponseBody;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
@@ -22,10 +27,7 @@ import java.io.Reader;
 import java.io.StringReader;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 
 /**
  * The OpenAI-compatible {@code /v1/chat/completions} API, as the API route calls it: {@link #accept} reads and
@@ -50,12 +52,11 @@ public class ChatCompletionsApi {
     }
 
     /**
-     * Reads and checks the request. On the chat route a metering step ran before it ({@code meterRequest}), so the
-     * meter learns the request; {@code /v1/routing/explain} reads requests the same way but is no generation and has
-     * no meter, and so leaves no usage record.
+     * Reads and checks the request and keeps it as the exchange's {@link GatewayCall}. {@code /v1/routing/explain}
+     * reads requests the same way but is no generation: it has no meter ({@code meterRequest}), and so a refused
+     * explain leaves no usage record.
      */
     public void accept(Exchange exchange) {
-        RequestMeter meter = exchange.getProperty(RequestMeter.PROPERTY, RequestMeter.class);
         Message in = exchange.getMessage();
         String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
@@ -73,43 +74,47 @@ public class ChatCompletionsApi {
                 in.getHeader(RoutingOptions.HEADER, String.class))
                 .requireFallbacksAtMost(maxFallbackModels, request.model());
         GatewayCall call = new GatewayCall(request, options);
-        if (meter != null) {
-            meter.attach(call);
-        }
+        // kept before the model is checked: a refusal's usage record still names the model, user and tags asked for
+        exchange.setProperty(GatewayCall.PROPERTY, call);
         String tier = call.tier();
         if (tier != null) {
             TierRegistry.apply(call, tiers.tier(tier).orElseThrow(() -> GatewayException.modelNotFound(request.model())));
         } else if (catalog.model(request.model()).isEmpty()) {
             throw GatewayException.modelNotFound(request.model());
         }
-        exchange.setProperty(GatewayCall.PROPERTY, call);
         in.setBody(null);
     }
 
+    /**
+     * Writes the serving provider's answer in OpenAI's format and reports it to the request's meter; the route's
+     * {@code settleRequest} step after this one settles it (a stream, when it ends) and adds the headers every
+     * answer carries.
+     */
     public void respond(Exchange exchange) {
         GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
+        AttemptPlan plan = exchange.getProperty(AttemptPlan.PROPERTY, AttemptPlan.class);
         RequestMeter meter = exchange.getProperty(RequestMeter.PROPERTY, RequestMeter.class);
+        meter.served(Served.of(call, plan));
         Message out = exchange.getMessage();
         Object answer = out.getBody();
         out.removeHeaders("*");
-        out.setHeader("x-caravan-generation-id", meter.generationId());
         out.setHeader("x-caravan-provider", call.provider());
         out.setHeader("x-caravan-model", call.servingModel());
-        out.setHeader("x-caravan-attempts", RoutingMetadata.header(call));
-        meter.rateLimitHeaders().forEach(out::setHeader);
         if (answer instanceof ChunkStream stream) {
             out.setHeader(Exchange.CONTENT_TYPE, "text/event-stream");
             out.setHeader("Cache-Control", "no-cache");
             // proxies in front of the gateway must not buffer the stream either
             out.setHeader("X-Accel-Buffering", "no");
-            out.setBody(new OpenAiSseBody(stream, call, meter, heartbeat));
+            OpenAiSseEncoder encoder = new OpenAiSseEncoder(meter.generationId(), call.servingModel(),
+                    call.warnings(), RoutingMetadata.of(call, plan), call.request().includeUsage(), meter::cost);
+            out.setBody(new SseResponseBody(stream, encoder, meter, call.provider(), heartbeat));
         } else if (answer instanceof ChatCompletion completion) {
             out.setHeader(Exchange.CONTENT_TYPE, "application/json");
             if (completion.usage() == null && completion.choices() != null) {
                 // no usage from the provider: the meter counts the answer itself (and marks it estimated)
-                completion.choices().forEach(choice -> meter.countOutput(choice.message()));
+                completion.choices().forEach(choice -> meter.output(choice.message()));
             }
-            BigDecimal cost = meter.succeeded(completion.usage(), finishReason(completion));
+            BigDecimal cost = meter.answered(completion.usage(), finishReason(completion));
             if (cost != null) {
                 out.setHeader("x-caravan-cost", cost.toPlainString());
             }
@@ -117,8 +122,8 @@ public class ChatCompletionsApi {
                 completion = completion.withUsage(completion.usage().withCost(cost));
             }
             out.setBody(Json.write(completion.renamed(meter.generationId(), call.servingModel())
-                    .withWarnings(merge(completion.warnings(), call.warnings()))
-                    .withExtra(RoutingMetadata.FIELD, RoutingMetadata.of(call))));
+                    .withWarnings(Warning.merge(completion.warnings(), call.warnings()))
+                    .withExtra(OpenAiSseEncoder.METADATA_FIELD, RoutingMetadata.of(call, plan))));
         } else {
             throw new IllegalStateException("provider route returned " + answer);
         }
@@ -127,15 +132,6 @@ public class ChatCompletionsApi {
     private static String finishReason(ChatCompletion completion) {
         return completion.choices() == null || completion.choices().isEmpty() ? null
                 : completion.choices().get(0).finishReason();
-    }
-
-    static List<Warning> merge(List<Warning> fromProvider, List<Warning> fromGateway) {
-        if (fromProvider == null || fromProvider.isEmpty()) {
-            return fromGateway;
-        }
-        List<Warning> all = new ArrayList<>(fromProvider);
-        all.addAll(fromGateway);
-        return all;
     }
 
     private static Reader bodyReader(Message in) {

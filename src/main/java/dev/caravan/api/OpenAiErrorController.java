@@ -1,7 +1,7 @@
 package dev.caravan.api;
 
 import dev.caravan.canonical.Json;
-import dev.caravan.error.ErrorBody;
+import dev.caravan.format.openai.ErrorBody;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
 import jakarta.servlet.RequestDispatcher;

@@ -1,9 +1,5 @@
 package dev.caravan.error;
 
-import dev.caravan.canonical.Json;
-import dev.caravan.routing.GatewayCall;
-import dev.caravan.routing.RoutingMetadata;
-import dev.caravan.usage.RequestMeter;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
@@ -11,21 +7,30 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
+import java.util.function.Function;
 
 /**
- * Writes whatever went wrong in a request as an OpenAI-shaped error with the right status. Only
- * {@link GatewayException} messages reach the client; anything unexpected becomes a generic 500 and is logged
- * with its stack trace here, on the server, where it belongs.
+ * Writes whatever went wrong in a request as an error with the right status, headers and a body in the API's own
+ * format. Only {@link GatewayException} messages reach the client; anything unexpected becomes a generic 500 and is
+ * logged with its stack trace here, on the server, where it belongs. Accounting for the failed request is the
+ * {@code settleRequest} step's, which runs after this one and finds the error as the client was told it in
+ * {@value #ERROR_PROPERTY}.
  */
 @Component("errorResponder")
 public class ErrorResponder {
 
+    /** The provider being called, if any: set by the failover chain before each attempt, and named in its errors. */
+    public static final String PROVIDER_PROPERTY = "caravanProvider";
+    /** The failure as the client was told it, for the steps after this one. */
+    public static final String ERROR_PROPERTY = "caravanError";
+
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
 
-    public void respond(Exchange exchange) {
+    /** Answers the exchange's failure with {@code body}, the error in the API's wire format. */
+    public void respond(Exchange exchange, Function<GatewayException, byte[]> body) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
-        GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
-        GatewayException error = classify(failure, call == null ? null : call.provider());
+        GatewayException error = classify(failure, exchange.getProperty(PROVIDER_PROPERTY, String.class));
+        exchange.setProperty(ERROR_PROPERTY, error);
         Message message = exchange.getMessage();
         if (message.getBody() instanceof AutoCloseable leftover) {
             // a provider stream that became the body before a later step failed: nobody else will close it
@@ -36,22 +41,13 @@ public class ErrorResponder {
             }
         }
         message.removeHeaders("*");
-        RequestMeter meter = exchange.getProperty(RequestMeter.PROPERTY, RequestMeter.class);
-        if (meter != null) {
-            meter.failed(error, error.kind().status(), null);
-            message.setHeader("x-caravan-generation-id", meter.generationId());
-            meter.rateLimitHeaders().forEach(message::setHeader);
-        }
         message.setHeader(Exchange.HTTP_RESPONSE_CODE, error.kind().status());
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        if (call != null && !call.records().isEmpty()) {
-            message.setHeader("x-caravan-attempts", RoutingMetadata.header(call));
-        }
         error.headers().forEach(message::setHeader);
         if (error.retryAfterSeconds() != null) {
             message.setHeader("Retry-After", String.valueOf(error.retryAfterSeconds()));
         }
-        message.setBody(Json.write(ErrorBody.of(error)));
+        message.setBody(body.apply(error));
     }
 
     /** The client-facing form of any failure; {@code provider} names who was being called, if anyone. */

@@ -3,7 +3,6 @@ package dev.caravan.routing;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.ErrorResponder;
 import dev.caravan.error.GatewayException;
-import dev.caravan.usage.RequestMeter;
 import jakarta.annotation.PreDestroy;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
@@ -54,35 +53,36 @@ public class Failover {
             throw unavailable(call, planned.stream().map(p -> p.attempt().provider() + " (" + p.reason() + ")")
                     .distinct().toList());
         }
-        call.plan(included);
+        exchange.setProperty(AttemptPlan.PROPERTY, new AttemptPlan(included));
     }
 
     public void begin(Exchange exchange) {
         GatewayCall call = call(exchange);
-        RequestMeter meter = exchange.getProperty(RequestMeter.PROPERTY, RequestMeter.class);
-        if (meter == null || !meter.isAdmitted()) {
+        AttemptPlan plan = planOf(exchange);
+        if (!plan.isAdmitted()) {
             // a chain that skipped spend.admit would call providers past every budget and rate limit
             throw new IllegalStateException("a provider attempt began before spend.admit: fix the chain route");
         }
-        while (call.hasNextAttempt()) {
-            Attempt attempt = call.nextAttempt();
+        while (plan.hasNextAttempt()) {
+            Attempt attempt = plan.nextAttempt();
             String denied = health.acquire(attempt.provider());
             if (denied != null) {
-                call.recordSkipped(attempt, denied);
+                plan.recordSkipped(attempt, denied);
                 continue;
             }
             long millis = Math.min(MAX_FIRST_BYTE_MILLIS, call.options().providerTimeouts()
                     .getOrDefault(attempt.provider(), properties.firstByteTimeout().toMillis()));
+            plan.begin(attempt);
             call.start(attempt);
             FirstByteWatch.arm(exchange, TimeUnit.MILLISECONDS.toNanos(millis), watchdog);
             exchange.setProperty(GatewayCall.PROVIDER_PROPERTY, attempt.provider());
             return;
         }
-        if (call.lastFailure() != null) {
+        if (plan.lastFailure() != null) {
             // the providers left were all skipped: what the client needs is the last thing that really went wrong
-            throw call.lastFailure();
+            throw plan.lastFailure();
         }
-        throw unavailable(call, call.records().stream().map(r -> r.provider() + " (" + r.error() + ")").toList());
+        throw unavailable(call, plan.records().stream().map(r -> r.provider() + " (" + r.error() + ")").toList());
     }
 
     public void succeeded(Exchange exchange) {
@@ -90,7 +90,7 @@ public class Failover {
         FirstByteWatch watch = FirstByteWatch.of(exchange);
         watch.arrived();
         health.succeeded(call.provider(), watch.elapsedNanos());
-        call.recordSuccess();
+        planOf(exchange).recordSuccess();
     }
 
     /** Records the failed attempt; rethrows when no other attempt could help. */
@@ -108,7 +108,8 @@ public class Failover {
                     + ": the provider refused the BYOK credential sent with this request", null, call.provider(),
                     null, error.upstreamStatus());
         }
-        call.recordFailure(error);
+        AttemptPlan plan = planOf(exchange);
+        plan.recordFailure(error);
         // a caller's own account (BYOK) refusing it, out of credit or rate-limited says nothing about the provider:
         // it must not open the circuit or cool the provider down for every other caller
         boolean callersAccount = call.byok() && (error.kind() == ErrorKind.UPSTREAM_AUTHENTICATION
@@ -116,11 +117,11 @@ public class Failover {
         health.failed(call.provider(), watch.elapsedNanos(), error.kind().retryable() && !callersAccount,
                 callersAccount ? null : error.retryAfterSeconds());
         if (error.kind() == ErrorKind.CONTEXT_LENGTH_EXCEEDED) {
-            call.skipToLargerContextThan(call.current().model());
+            plan.skipToLargerContextThan(call.current().model());
         } else if (!error.kind().retryable()) {
             throw error;
         }
-        if (!call.hasNextAttempt()) {
+        if (!plan.hasNextAttempt()) {
             throw error;
         }
     }
@@ -141,6 +142,10 @@ public class Failover {
 
     private static GatewayCall call(Exchange exchange) {
         return exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
+    }
+
+    private static AttemptPlan planOf(Exchange exchange) {
+        return exchange.getProperty(AttemptPlan.PROPERTY, AttemptPlan.class);
     }
 
     @PreDestroy

@@ -2,36 +2,29 @@ package dev.caravan.routing;
 
 import dev.caravan.canonical.ChatRequest;
 import dev.caravan.canonical.Warning;
-import dev.caravan.catalog.ModelEntry;
-import dev.caravan.error.GatewayException;
+import dev.caravan.error.ErrorResponder;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * What the gateway knows about one request while routes pass it along: the parsed request, its routing options, the
- * models to try, the attempt plan and what each attempt did. Kept as one exchange property so that nothing
- * request-specific travels in headers, which camel-http would send upstream. One request is handled by one thread
- * at a time, so this is not synchronised.
+ * models to try and the attempt the provider route is calling (the plan and its records are the failover chain's,
+ * in {@link AttemptPlan}). Kept as one exchange property so that nothing request-specific travels in headers, which
+ * camel-http would send upstream. One request is handled by one thread at a time, so this is not synchronised.
  */
 public final class GatewayCall {
 
     public static final String PROPERTY = "caravanCall";
     /** The provider of the current attempt, for routes to address {@code direct:provider-<name>}. */
-    public static final String PROVIDER_PROPERTY = "caravanProvider";
+    public static final String PROVIDER_PROPERTY = ErrorResponder.PROVIDER_PROPERTY;
 
     private ChatRequest request;
     private final String requestedModel;
     private final RoutingOptions options;
     private final List<Warning> warnings = new ArrayList<>();
     private List<String> models;
-    private List<Attempt> plan = List.of();
-    private int next;
     private Attempt current;
-    private long startMillis;
-    private boolean succeeded;
-    private final List<AttemptRecord> records = new ArrayList<>();
-    private GatewayException lastFailure;
 
     public GatewayCall(ChatRequest request, RoutingOptions options) {
         this.request = request;
@@ -81,69 +74,11 @@ public final class GatewayCall {
         this.models = all;
     }
 
-    public void plan(List<Attempt> attempts) {
-        this.plan = List.copyOf(attempts);
-        this.next = 0;
-    }
-
-    /** True while no attempt has succeeded and the plan has attempts left. */
-    public boolean inProgress() {
-        return !succeeded && next < plan.size();
-    }
-
-    public boolean hasNextAttempt() {
-        return next < plan.size();
-    }
-
-    public Attempt nextAttempt() {
-        return plan.get(next++);
-    }
-
-    /** Drops planned attempts that cannot help after a context-length error: same model, or a window no larger. */
-    public void skipToLargerContextThan(ModelEntry model) {
-        int window = model.contextWindow() == null ? 0 : model.contextWindow();
-        List<Attempt> rest = new ArrayList<>(plan.subList(0, next));
-        for (Attempt attempt : plan.subList(next, plan.size())) {
-            Integer other = attempt.model().contextWindow();
-            if (!attempt.model().id().equals(model.id()) && other != null && other > window) {
-                rest.add(attempt);
-            }
-        }
-        this.plan = rest;
-    }
-
     public void start(Attempt attempt) {
         this.current = attempt;
-        this.startMillis = System.currentTimeMillis();
     }
 
-    public void recordSuccess() {
-        succeeded = true;
-        records.add(new AttemptRecord(current.provider(), current.model().id(), true, startMillis,
-                System.currentTimeMillis(), 200, null));
-    }
-
-    /** The last error a provider really returned in this request, or null. */
-    public GatewayException lastFailure() {
-        return lastFailure;
-    }
-
-    public void recordFailure(GatewayException error) {
-        lastFailure = error;
-        records.add(new AttemptRecord(current.provider(), current.model().id(), false, startMillis,
-                System.currentTimeMillis(), error.upstreamStatus(), error.kind().code()));
-    }
-
-    public void recordSkipped(Attempt attempt, String reason) {
-        long now = System.currentTimeMillis();
-        records.add(new AttemptRecord(attempt.provider(), attempt.model().id(), false, now, now, null,
-                "skipped: " + reason));
-    }
-
-    public List<AttemptRecord> records() {
-        return records;
-    }
-
+    /** The attempt the provider route is calling; set when it begins, kept after it served. */
     public Attempt current() {
         return current;
     }
@@ -156,25 +91,6 @@ public final class GatewayCall {
     /** The current attempt is paid with the caller's own provider key. */
     public boolean byok() {
         return current != null && options.byok().has(current.provider());
-    }
-
-    /** Drops the planned attempts {@code unwanted} refuses, recording each as skipped with {@code reason}. */
-    public void skipPlanned(java.util.function.Predicate<Attempt> unwanted, String reason) {
-        List<Attempt> kept = new ArrayList<>(plan.size());
-        for (int i = 0; i < plan.size(); i++) {
-            Attempt attempt = plan.get(i);
-            if (i >= next && unwanted.test(attempt)) {
-                recordSkipped(attempt, reason);
-            } else {
-                kept.add(attempt);
-            }
-        }
-        this.plan = kept;
-    }
-
-    /** The attempts still to be tried. */
-    public List<Attempt> remainingPlan() {
-        return plan.subList(next, plan.size());
     }
 
     public String providerModel() {

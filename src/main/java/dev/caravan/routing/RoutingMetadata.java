@@ -7,18 +7,17 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Tells the client who served its request and every attempt made: in {@code provider_metadata.gateway.routing}
- * (Vercel's field names) and, compactly, in the {@code x-caravan-attempts} header.
+ * Tells the client who served its request and every attempt made: as {@code gateway.routing} (Vercel's field names)
+ * under the API's metadata field ({@code provider_metadata} in OpenAI's format) and, compactly, in the
+ * {@code x-caravan-attempts} header.
  */
 public final class RoutingMetadata {
-
-    public static final String FIELD = "provider_metadata";
 
     private RoutingMetadata() {
     }
 
-    public static JsonNode of(GatewayCall call) {
-        List<AttemptRecord> records = call.records();
+    public static JsonNode of(GatewayCall call, AttemptPlan plan) {
+        List<AttemptRecord> records = plan.records();
         String resolved = records.isEmpty() ? call.provider() : records.getFirst().provider();
         // a POJO node: serialised once, with the response, instead of being copied into a tree first
         return Json.MAPPER.getNodeFactory().pojoNode(Map.of("gateway", Map.of("routing",
@@ -36,8 +35,8 @@ public final class RoutingMetadata {
      * {@code openai;status=503;ms=12;error=provider_overloaded, anthropic;status=200;ms=40}; attempts that do not
      * fit in {@link #MAX_HEADER_CHARS} are counted in a last {@code omitted;count=N} entry.
      */
-    public static String header(GatewayCall call) {
-        return header(call.records().stream().map(RoutingMetadata::entry).toList(), MAX_HEADER_CHARS);
+    public static String header(AttemptPlan plan) {
+        return header(plan.records().stream().map(RoutingMetadata::entry).toList(), MAX_HEADER_CHARS);
     }
 
     static String header(List<String> entries, int maxChars) {

@@ -1,7 +1,7 @@
 package dev.caravan.serving;
 
 import dev.caravan.canonical.Json;
-import dev.caravan.error.ErrorBody;
+import dev.caravan.format.openai.ErrorBody;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
 import org.apache.catalina.connector.Request;

@@ -1,13 +1,16 @@
 package dev.caravan.serving;
 
+import dev.caravan.accounting.Metering;
+import dev.caravan.accounting.Settlement;
+import dev.caravan.accounting.SpendGate;
 import dev.caravan.admin.AdminKey;
 import dev.caravan.api.ChatCompletionsApi;
 import dev.caravan.auth.GatewayKeys;
-import dev.caravan.budget.SpendGate;
+import dev.caravan.error.ErrorResponder;
+import dev.caravan.format.openai.ErrorBody;
+import dev.caravan.routing.AttemptPlan;
 import dev.caravan.routing.Failover;
-import dev.caravan.routing.GatewayCall;
 import dev.caravan.routing.UpstreamCall;
-import dev.caravan.usage.Metering;
 import org.apache.camel.Predicate;
 import org.apache.camel.Processor;
 import org.springframework.context.annotation.Bean;
@@ -41,6 +44,21 @@ class RouteSteps {
         return metering::open;
     }
 
+    /**
+     * The request's exit, last in an API route and in its error handling: settles what {@code meterRequest} opened
+     * (a stream when it ends) and adds the generation id, rate-limit and attempts headers.
+     */
+    @Bean
+    Processor settleRequest(Settlement settlement) {
+        return settlement::settle;
+    }
+
+    /** Any failure as an OpenAI error: status, headers and {@code {"error":{...}}} (routes/shared/openai-errors.yaml). */
+    @Bean
+    Processor respondOpenAiError(ErrorResponder errors) {
+        return exchange -> errors.respond(exchange, ErrorBody::json);
+    }
+
     @Bean
     Processor acceptChat(ChatCompletionsApi api) {
         return api::accept;
@@ -65,7 +83,7 @@ class RouteSteps {
     /** True while the chain has not succeeded and attempts remain: the failover loop's condition. */
     @Bean
     Predicate attemptsLeft() {
-        return exchange -> exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class).inProgress();
+        return exchange -> exchange.getProperty(AttemptPlan.PROPERTY, AttemptPlan.class).inProgress();
     }
 
     @Bean

@@ -1,7 +1,7 @@
 package dev.caravan.format.responses;
 
-import dev.caravan.error.ErrorBody;
 import dev.caravan.error.GatewayException;
+import dev.caravan.format.openai.ErrorBody;
 import dev.caravan.format.responses.ResponsesWire.StreamEvent;
 
 /**

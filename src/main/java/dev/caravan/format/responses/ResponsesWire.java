@@ -8,7 +8,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.caravan.canonical.Warning;
-import dev.caravan.error.ErrorBody;
+import dev.caravan.format.openai.ErrorBody;
 
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -9,7 +9,7 @@ import dev.caravan.canonical.FinishReason;
 import dev.caravan.canonical.Json;
 import dev.caravan.canonical.Message;
 import dev.caravan.canonical.Usage;
-import dev.caravan.error.ErrorBody;
+import dev.caravan.format.openai.ErrorBody;
 import dev.caravan.error.GatewayException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;

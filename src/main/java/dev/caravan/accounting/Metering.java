@@ -1,6 +1,9 @@
-package dev.caravan.usage;
+package dev.caravan.accounting;
 
 import dev.caravan.identity.Caller;
+import dev.caravan.usage.GenerationIds;
+import dev.caravan.usage.UsageRecord;
+import dev.caravan.usage.UsageSink;
 import org.apache.camel.Exchange;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

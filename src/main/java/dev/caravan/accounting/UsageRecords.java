@@ -1,21 +1,22 @@
-package dev.caravan.usage;
+package dev.caravan.accounting;
 
 import dev.caravan.canonical.Usage;
-import dev.caravan.routing.GatewayCall;
+import dev.caravan.usage.UsageRecord;
 
 import java.math.BigDecimal;
 import java.util.List;
 
-/** Builds a request's {@link UsageRecord} from what its meter and its gateway call know. */
+/** Builds a request's {@link UsageRecord} from what its meter knows and how it was served. */
 final class UsageRecords {
 
     private UsageRecords() {
     }
 
-    static UsageRecord of(RequestMeter meter, GatewayCall call, Usage usage, boolean estimated, BigDecimal cost,
+    /** {@code served} is null when the request failed before it was read. */
+    static UsageRecord of(RequestMeter meter, Served served, Usage usage, boolean estimated, BigDecimal cost,
                           UsageRecord.Outcome outcome, int status, String errorCode, String finishReason,
                           long latencyMs, Long ttftMs) {
-        boolean attempted = call != null && call.current() != null;
+        boolean attempted = served != null && served.attempted();
         Usage.PromptDetails prompt = usage == null ? null : usage.promptTokensDetails();
         Usage.CompletionDetails completion = usage == null ? null : usage.completionTokensDetails();
         return new UsageRecord(
@@ -23,13 +24,13 @@ final class UsageRecords {
                 meter.createdAt(),
                 meter.caller().keyId(),
                 meter.caller().projectId(),
-                call == null ? null : call.options().user(),
-                call == null ? List.of() : call.options().tags(),
-                call == null ? null : call.requestedModel(),
-                attempted ? call.servingModel() : null,
-                attempted ? call.provider() : null,
-                attempted ? call.providerModel() : null,
-                call == null ? List.of() : call.records(),
+                served == null ? null : served.user(),
+                served == null ? List.of() : served.tags(),
+                served == null ? null : served.requestedModel(),
+                attempted ? served.model().id() : null,
+                attempted ? served.provider() : null,
+                attempted ? served.providerModel() : null,
+                served == null ? List.of() : served.attempts(),
                 usage == null ? null : toLong(usage.promptTokens()),
                 usage == null ? null : toLong(usage.completionTokens()),
                 prompt == null ? null : toLong(prompt.cachedTokens()),
@@ -37,8 +38,8 @@ final class UsageRecords {
                 completion == null ? null : toLong(completion.reasoningTokens()),
                 estimated,
                 cost,
-                attempted && call.byok(),
-                call != null && call.request().streaming(),
+                attempted && served.byok(),
+                served != null && served.request().streaming(),
                 outcome,
                 status,
                 errorCode,

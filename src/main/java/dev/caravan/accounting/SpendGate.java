@@ -1,12 +1,15 @@
-package dev.caravan.budget;
+package dev.caravan.accounting;
 
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
 import dev.caravan.format.ProviderFormats;
 import dev.caravan.identity.Caller;
+import dev.caravan.budget.BudgetBook;
+import dev.caravan.budget.SpendControl;
+import dev.caravan.budget.SpendRequest;
 import dev.caravan.routing.Attempt;
+import dev.caravan.routing.AttemptPlan;
 import dev.caravan.routing.GatewayCall;
-import dev.caravan.usage.RequestMeter;
 import dev.caravan.usage.TokenCount;
 import dev.caravan.usage.WorstCase;
 import org.apache.camel.Exchange;
@@ -14,7 +17,6 @@ import org.springframework.stereotype.Component;
 
 import java.math.BigDecimal;
 import java.util.IdentityHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
@@ -23,7 +25,8 @@ import java.util.function.Function;
  * request's {@code maxCost} to the plan (refusing the request when its first choice is above it, skipping fallbacks
  * that are) and asks {@link SpendControl} to admit the request's worst case against budgets and rate limits. Nothing
  * is counted when neither a ceiling nor a budget applies (rate limits charge real tokens when a request ends), so
- * ordinary requests pay nothing for it.
+ * ordinary requests pay nothing for it. The admission goes to the request's {@link RequestMeter}, which settles it
+ * at the request's exit; the plan is marked admitted, which the chain checks before any attempt begins.
  */
 @Component("spend")
 public class SpendGate {
@@ -40,6 +43,7 @@ public class SpendGate {
 
     public void admit(Exchange exchange) {
         GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
+        AttemptPlan plan = exchange.getProperty(AttemptPlan.PROPERTY, AttemptPlan.class);
         RequestMeter meter = exchange.getProperty(RequestMeter.PROPERTY, RequestMeter.class);
         Caller caller = meter.caller();
         String user = call.options().user();
@@ -47,6 +51,7 @@ public class SpendGate {
         // rate limits charge a request's real tokens when it ends: only budgets and maxCost need its worst case
         if (maxCost == null && budgets.budgetsFor(caller, user).isEmpty()) {
             meter.admitted(control.admit(new SpendRequest(caller, user, BigDecimal.ZERO, false)));
+            plan.admitted();
             return;
         }
         long input = TokenCount.inputUpperBound(call.request());
@@ -55,15 +60,16 @@ public class SpendGate {
         Function<Attempt, BigDecimal> worstOf = attempt -> worstCosts.computeIfAbsent(attempt,
                 planned -> worstCost(call, planned, input));
         if (maxCost != null) {
-            applyCeiling(call, input, maxCost, worstOf);
+            applyCeiling(call, plan, input, maxCost, worstOf);
         }
         BigDecimal worst = BigDecimal.ZERO;
         boolean allByok = true;
-        for (Attempt attempt : call.remainingPlan()) {
+        for (Attempt attempt : plan.remaining()) {
             worst = worst.max(worstOf.apply(attempt));
             allByok &= call.options().byok().has(attempt.provider());
         }
         meter.admitted(control.admit(new SpendRequest(caller, user, worst, allByok)));
+        plan.admitted();
     }
 
     /** The attempt's model at its most, counted on the request as the attempt's format sends it. */
@@ -86,10 +92,9 @@ public class SpendGate {
                 WorstCase.outputCap(attempt.model(), input));
     }
 
-    private void applyCeiling(GatewayCall call, long input, BigDecimal maxCost,
+    private void applyCeiling(GatewayCall call, AttemptPlan plan, long input, BigDecimal maxCost,
                               Function<Attempt, BigDecimal> worstOf) {
-        List<Attempt> plan = call.remainingPlan();
-        Attempt first = plan.get(0);
+        Attempt first = plan.remaining().get(0);
         BigDecimal firstCost = worstOf.apply(first);
         if (firstCost.compareTo(maxCost) > 0) {
             throw new GatewayException(ErrorKind.MAX_COST_EXCEEDED, "The request could cost up to $"
@@ -98,7 +103,7 @@ public class SpendGate {
                     + " output tokens), above its maxCost of $"
                     + maxCost.toPlainString() + ". Lower max_tokens or raise maxCost.", "maxCost", null, null);
         }
-        call.skipPlanned(attempt -> worstOf.apply(attempt).compareTo(maxCost) > 0,
+        plan.skipPlanned(attempt -> worstOf.apply(attempt).compareTo(maxCost) > 0,
                 "worst case above maxCost");
     }
 }

@@ -1,4 +1,4 @@
-package dev.caravan.usage;
+package dev.caravan.accounting;
 
 import dev.caravan.budget.SpendControl;
 import dev.caravan.canonical.Message;
@@ -6,7 +6,10 @@ import dev.caravan.canonical.ToolCall;
 import dev.caravan.canonical.Usage;
 import dev.caravan.error.GatewayException;
 import dev.caravan.identity.Caller;
-import dev.caravan.routing.GatewayCall;
+import dev.caravan.stream.StreamOutcome;
+import dev.caravan.usage.Cost;
+import dev.caravan.usage.TokenCount;
+import dev.caravan.usage.UsageRecord;
 
 import java.math.BigDecimal;
 import java.time.Instant;
@@ -16,9 +19,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * One chat request's accounting, from its key check to its last byte: exactly one {@link UsageRecord} is made, and
  * its budget admission settled exactly once, however the request ends — answered, refused, failed before or after
- * its stream began, or left by its client. Kept as an exchange property ({@value #PROPERTY}).
+ * its stream began, or left by its client. Opened by the {@code meterRequest} step and kept as an exchange property
+ * ({@value #PROPERTY}); settled by the {@code settleRequest} step ({@link Settlement}) or, for a stream, by the
+ * stream's end, which it hears of as the stream's {@link StreamOutcome}.
  */
-public final class RequestMeter {
+public final class RequestMeter implements StreamOutcome {
 
     public static final String PROPERTY = "caravanMeter";
     /** Characters of output collected before they are tokenized: bounds the memory of thousands of open streams. */
@@ -30,9 +35,17 @@ public final class RequestMeter {
     private final Instant createdAt;
     private final long startNanos;
     private final AtomicBoolean finished = new AtomicBoolean();
-    private volatile GatewayCall call;
+    private volatile Served served;
     private volatile SpendControl.Admission admission;
     private volatile long firstTokenNanos;
+    /** What the request is charged, as {@link #tally} found it when its outcome became known. */
+    private boolean tallyCharged;
+    private Usage tallyUsage;
+    private boolean tallyEstimated;
+    private BigDecimal tallyCost;
+    /** A whole answer was reported ({@link #answered}) and waits for {@link #settle}. */
+    private boolean answered;
+    private String finishReason;
     /**
      * Output as counted here, for when the provider gives no usage: text is collected and tokenized a block at a
      * time, as tokenizing every few-character delta on its own costs more than the rest of the chunk's accounting.
@@ -56,22 +69,19 @@ public final class RequestMeter {
         return caller;
     }
 
-    /** The request has been read: from now on the record names its model, options and attempts. */
-    public void attach(GatewayCall gatewayCall) {
-        this.call = gatewayCall;
+    /** How the request was routed: from now on its record names its model, options and attempts. */
+    public void served(Served how) {
+        this.served = how;
     }
 
-    public void admitted(SpendControl.Admission granted) {
+    /** Admission is the failover chain's: once per request, before its first attempt ({@code admitSpend}). */
+    void admitted(SpendControl.Admission granted) {
         if (admission != null) {
             // the first admission's reservation would never be settled: a chain that admits twice is broken
-            granted.settle(java.math.BigDecimal.ZERO, 0);
+            granted.settle(BigDecimal.ZERO, 0);
             throw new IllegalStateException("spend was admitted twice for one request: fix the chain route");
         }
         this.admission = granted;
-    }
-
-    public boolean isAdmitted() {
-        return admission != null;
     }
 
     /** The admission's headers for the response (rate limits, budgets held locally); empty when none applies. */
@@ -81,7 +91,8 @@ public final class RequestMeter {
     }
 
     /** The first token is on its way to the client (streams); the first call counts. */
-    public void firstToken() {
+    @Override
+    public void firstChunk() {
         if (firstTokenNanos == 0) {
             firstTokenNanos = System.nanoTime();
         }
@@ -91,7 +102,8 @@ public final class RequestMeter {
      * Counts output (a stream's delta, or a whole answer's message): text, reasoning and tool-call arguments. The
      * count becomes the usage when the provider reports none.
      */
-    public synchronized void countOutput(Message output) {
+    @Override
+    public synchronized void output(Message output) {
         if (output == null) {
             return;
         }
@@ -126,12 +138,44 @@ public final class RequestMeter {
         return countedOutput;
     }
 
+    /** The model's price of {@code usage} (USD; null when the model has no prices or nothing was served). */
+    public BigDecimal cost(Usage usage) {
+        Served how = served;
+        return how == null || how.model() == null ? null : Cost.of(how.model().pricing(), usage);
+    }
+
     /**
-     * Served in full. {@code usage} is the provider's, or null when it sent none, in which case the tokens are
-     * counted here and the record says so. Returns the cost (USD, null when the model has no prices).
+     * A whole answer is ready: {@code usage} is the provider's, or null when it sent none, in which case the tokens
+     * counted here are used and the record says so. Returns the cost (USD, null when the model has no prices) for
+     * the answer to show; the record is written and the budget settled by {@link #settle}, the request's exit.
      */
-    public BigDecimal succeeded(Usage usage, String finishReason) {
-        return finish(UsageRecord.Outcome.SUCCESS, 200, null, usage, finishReason);
+    public BigDecimal answered(Usage usage, String finishReason) {
+        tally(UsageRecord.Outcome.SUCCESS, usage);
+        this.finishReason = finishReason;
+        this.answered = true;
+        return tallyCost;
+    }
+
+    /** The request's exit for a whole answer: writes the record of what {@link #answered} reported. */
+    public void settle() {
+        if (!answered) {
+            throw new IllegalStateException("a request was settled before its answer was reported: fix the API route");
+        }
+        if (finished.compareAndSet(false, true)) {
+            write(UsageRecord.Outcome.SUCCESS, 200, null, finishReason);
+        }
+    }
+
+    /** A stream ended with its finish: settled at once, as a stream is its own exit. */
+    @Override
+    public void completed(Usage usage, String finishReason) {
+        finish(UsageRecord.Outcome.SUCCESS, 200, null, usage, finishReason);
+    }
+
+    /** A stream failed after its status went out. */
+    @Override
+    public void failed(GatewayException error, Usage usageSoFar) {
+        failed(error, 200, usageSoFar);
     }
 
     /**
@@ -147,32 +191,49 @@ public final class RequestMeter {
      * The client went away before the end; what was already generated is still billed by the provider, so the
      * usage it reported, if any, or else the tokens counted here, are charged.
      */
+    @Override
     public void cancelled(Usage usageSoFar) {
         finish(UsageRecord.Outcome.CANCELLED, 200, "client_closed", usageSoFar, null);
     }
 
-    private BigDecimal finish(UsageRecord.Outcome outcome, int status, String errorCode, Usage usage,
-                              String finishReason) {
-        if (!finished.compareAndSet(false, true)) {
-            return null;
+    private void finish(UsageRecord.Outcome outcome, int status, String errorCode, Usage usage, String reason) {
+        if (finished.compareAndSet(false, true)) {
+            tally(outcome, usage);
+            write(outcome, status, errorCode, reason);
         }
-        long now = System.nanoTime();
-        GatewayCall gatewayCall = call;
+    }
+
+    /**
+     * What the request is charged: the provider's usage, or the tokens counted here when it served without
+     * reporting any; nothing when no provider served.
+     */
+    private void tally(UsageRecord.Outcome outcome, Usage usage) {
+        Served how = served;
         long counted = usage == null ? countedOutput() : 0;
-        boolean served = gatewayCall != null && gatewayCall.current() != null
+        boolean charged = how != null && how.attempted()
                 && (outcome == UsageRecord.Outcome.SUCCESS || counted > 0 || firstTokenNanos != 0);
         boolean estimated = false;
-        if (served && usage == null) {
-            long input = TokenCount.input(gatewayCall.request());
+        if (charged && usage == null) {
+            long input = TokenCount.input(how.request());
             usage = Usage.of((int) Math.min(Integer.MAX_VALUE, input),
                     (int) Math.min(Integer.MAX_VALUE, counted), null, null, null);
             estimated = true;
         }
-        BigDecimal cost = served ? Cost.of(gatewayCall.current().model().pricing(), usage) : null;
+        this.tallyCharged = charged;
+        this.tallyUsage = charged ? usage : null;
+        this.tallyEstimated = estimated;
+        this.tallyCost = charged ? Cost.of(how.model().pricing(), usage) : null;
+    }
+
+    /** Settles the admission and writes the one usage record, with what {@link #tally} found. */
+    private void write(UsageRecord.Outcome outcome, int status, String errorCode, String reason) {
+        long now = System.nanoTime();
+        Usage usage = tallyUsage;
+        BigDecimal cost = tallyCost;
         long tokens = usage == null || usage.totalTokens() == null ? 0 : usage.totalTokens();
         SpendControl.Admission granted = admission;
         if (granted != null) {
-            granted.settle(cost == null ? BigDecimal.ZERO : cost, tokens, served && gatewayCall.byok());
+            granted.settle(cost == null ? BigDecimal.ZERO : cost, tokens, tallyCharged && served.byok());
         }
         long latency = (now - startNanos) / 1_000_000;
         Long ttft = null;
@@ -181,9 +242,8 @@ public final class RequestMeter {
         } else if (outcome == UsageRecord.Outcome.SUCCESS) {
             ttft = latency;
         }
-        metering.record(UsageRecords.of(this, gatewayCall, served ? usage : null, estimated, cost, outcome, status,
-                errorCode, finishReason, latency, ttft));
-        return cost;
+        metering.record(UsageRecords.of(this, served, usage, tallyEstimated, cost, outcome, status, errorCode,
+                reason, latency, ttft));
     }
 
     Instant createdAt() {

@@ -1,16 +1,19 @@
-package dev.caravan.api;
+package dev.caravan.stream;
 
+import dev.caravan.accounting.Metering;
+import dev.caravan.accounting.RequestMeter;
+import dev.caravan.accounting.Served;
 import dev.caravan.canonical.ChatRequest;
 import dev.caravan.canonical.Json;
 import dev.caravan.catalog.ModelEntry;
 import dev.caravan.format.openai.OpenAiFormat;
+import dev.caravan.format.openai.OpenAiSseEncoder;
 import dev.caravan.identity.Caller;
 import dev.caravan.routing.Attempt;
+import dev.caravan.routing.AttemptPlan;
 import dev.caravan.routing.GatewayCall;
+import dev.caravan.routing.RoutingMetadata;
 import dev.caravan.routing.RoutingOptions;
-import dev.caravan.stream.ChunkStream;
-import dev.caravan.usage.Metering;
-import dev.caravan.usage.RequestMeter;
 import dev.caravan.usage.UsageRecord;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** How a provider stream that ends badly reaches the client: never as a stream that looks complete. */
-class OpenAiSseBodyTest {
+class SseResponseBodyTest {
 
     private static final String CHUNK = "data: {\"id\":\"c1\",\"object\":\"chat.completion.chunk\",\"created\":1,"
             + "\"model\":\"m\",\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"%s\"}%s}]}\n\n";
@@ -32,23 +35,22 @@ class OpenAiSseBodyTest {
     private final List<UsageRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Metering metering = new Metering(records::add);
 
-    private OpenAiSseBody body(ChunkStream stream) {
-        GatewayCall call = call();
-        RequestMeter meter = metering.open(Caller.ENVIRONMENT);
-        meter.attach(call);
-        return new OpenAiSseBody(stream, call, meter, Duration.ofSeconds(5));
-    }
-
-    private static GatewayCall call() {
+    /** The body as the chat API builds it: an OpenAI encoder, the request's meter told who serves. */
+    private SseResponseBody body(ChunkStream stream) {
         ChatRequest request = Json.read("{\"model\":\"acme/m\",\"stream\":true,\"messages\":[{\"role\":\"user\","
                 + "\"content\":\"hi\"}]}", ChatRequest.class);
         GatewayCall call = new GatewayCall(request, RoutingOptions.NONE);
         ModelEntry model = new ModelEntry("acme/m", null, null, null, null, null,
                 List.of(new ModelEntry.Offer("alpha", "m", null)));
         Attempt attempt = new Attempt(model, "alpha", "m", OpenAiFormat.NAME);
-        call.plan(List.of(attempt));
-        call.start(call.nextAttempt());
-        return call;
+        AttemptPlan plan = new AttemptPlan(List.of(attempt));
+        plan.begin(plan.nextAttempt());
+        call.start(attempt);
+        RequestMeter meter = metering.open(Caller.ENVIRONMENT);
+        meter.served(Served.of(call, plan));
+        OpenAiSseEncoder encoder = new OpenAiSseEncoder(meter.generationId(), call.servingModel(), call.warnings(),
+                RoutingMetadata.of(call, plan), request.includeUsage(), meter::cost);
+        return new SseResponseBody(stream, encoder, meter, call.provider(), Duration.ofSeconds(5));
     }
 
     private static ChunkStream stream(String sse) {
@@ -56,7 +58,7 @@ class OpenAiSseBodyTest {
                 new OpenAiFormat().streamDecoder());
     }
 
-    private static String readAll(OpenAiSseBody body) throws IOException {
+    private static String readAll(SseResponseBody body) throws IOException {
         return new String(body.readAllBytes(), StandardCharsets.UTF_8);
     }
 
@@ -86,7 +88,7 @@ class OpenAiSseBodyTest {
         ChunkStream stream = stream(CHUNK.formatted("Hello there", "") + CHUNK.formatted(" friend", "")
                 + CHUNK.formatted("", ",\"finish_reason\":\"stop\"") + "data: [DONE]\n\n");
         assertThat(stream.awaitFirst(Duration.ofSeconds(5).toNanos())).isTrue();
-        OpenAiSseBody body = body(stream);
+        SseResponseBody body = body(stream);
 
         body.readNBytes(CHUNK.length());
         body.close();

@@ -1,4 +1,4 @@
-package dev.caravan.api;
+package dev.caravan.format.openai;
 
 import java.io.FilterReader;
 import java.io.IOException;

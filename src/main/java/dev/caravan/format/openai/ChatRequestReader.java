@@ -1,4 +1,4 @@
-package dev.caravan.api;
+package dev.caravan.format.openai;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -20,7 +20,7 @@ import java.util.Set;
  * Reads and checks a chat request body. Errors name the field at fault in words a client developer can act on,
  * never Jackson's internals.
  */
-final class ChatRequestReader {
+public final class ChatRequestReader {
 
     /**
      * One JSON object and nothing after it (a second document or garbage behind the body is refused, not ignored),
@@ -35,7 +35,7 @@ final class ChatRequestReader {
     private ChatRequestReader() {
     }
 
-    static ChatRequest read(Reader body, long maxChars) {
+    public static ChatRequest read(Reader body, long maxChars) {
         if (body == null) {
             throw GatewayException.invalid("The request body is empty; send a JSON chat completion request.", null);
         }

@@ -1,0 +1,115 @@
+package dev.caravan.format.openai;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.caravan.canonical.ChatCompletionChunk;
+import dev.caravan.canonical.Json;
+import dev.caravan.canonical.Usage;
+import dev.caravan.canonical.Warning;
+import dev.caravan.error.GatewayException;
+import dev.caravan.stream.ClientStreamEncoder;
+
+import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * A canonical stream as OpenAI Chat Completions server-sent events ({@code data: {...}}, then {@code data: [DONE]}).
+ * The chunks carry the gateway's generation id and the catalog id of the serving model; warnings ride on the first
+ * chunk; the chunk that carries the finish reason also carries the routing metadata; the usage-only chunk is passed
+ * on only when the client asked for it ({@code stream_options.include_usage}), with its cost, as a stream cannot
+ * carry a cost header. One encoder per response.
+ */
+public final class OpenAiSseEncoder implements ClientStreamEncoder {
+
+    /** Where the routing metadata goes in a completion or chunk: {@code provider_metadata.gateway.routing}. */
+    public static final String METADATA_FIELD = "provider_metadata";
+
+    private static final byte[] DONE = "data: [DONE]\n\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DATA = "data: ".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] END = "\n\n".getBytes(StandardCharsets.US_ASCII);
+    /** An SSE comment: clients ignore it; writing it tells the gateway whether the client is still there. */
+    private static final byte[] HEARTBEAT = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
+
+    private final String generationId;
+    private final String model;
+    private final List<Warning> warnings;
+    private final JsonNode routingMetadata;
+    private final boolean includeUsage;
+    private final Function<Usage, BigDecimal> cost;
+    private boolean first = true;
+
+    /**
+     * @param cost the cost of a usage, USD, or null when the model has no prices
+     */
+    public OpenAiSseEncoder(String generationId, String model, List<Warning> warnings, JsonNode routingMetadata,
+                            boolean includeUsage, Function<Usage, BigDecimal> cost) {
+        this.generationId = generationId;
+        this.model = model;
+        this.warnings = warnings;
+        this.routingMetadata = routingMetadata;
+        this.includeUsage = includeUsage;
+        this.cost = cost;
+    }
+
+    @Override
+    public byte[] encode(ChatCompletionChunk chunk) {
+        if (chunk.usage() != null) {
+            if (!includeUsage && isUsageOnly(chunk)) {
+                return NOTHING;
+            }
+            chunk = chunk.withUsage(chunk.usage().withCost(cost.apply(chunk.usage())));
+        }
+        chunk = chunk.renamed(generationId, model);
+        if (first) {
+            first = false;
+            chunk = chunk.withWarnings(Warning.merge(chunk.warnings(), warnings));
+        }
+        if (hasFinishReason(chunk)) {
+            // the finish chunk, not a chunk of its own: the OpenAI SDK's accumulator refuses any chunk after the
+            // final ones, and a usage-only chunk may not come at all
+            chunk = chunk.withExtra(METADATA_FIELD, routingMetadata);
+        }
+        return event(Json.write(chunk));
+    }
+
+    @Override
+    public byte[] finish() {
+        return DONE;
+    }
+
+    /** {@code data: {"error":{...}}}, which the OpenAI SDKs raise as an error, with no {@code [DONE]} after it. */
+    @Override
+    public byte[] error(GatewayException error) {
+        return event(ErrorBody.json(error));
+    }
+
+    @Override
+    public byte[] heartbeat() {
+        return HEARTBEAT;
+    }
+
+    private static boolean hasFinishReason(ChatCompletionChunk chunk) {
+        if (chunk.choices() != null) {
+            for (ChatCompletionChunk.ChunkChoice choice : chunk.choices()) {
+                if (choice.finishReason() != null) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private static boolean isUsageOnly(ChatCompletionChunk chunk) {
+        return chunk.choices() == null || chunk.choices().isEmpty();
+    }
+
+    private static byte[] event(byte[] json) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(json.length + 8);
+        out.writeBytes(DATA);
+        out.writeBytes(json);
+        out.writeBytes(END);
+        return out.toByteArray();
+    }
+}
