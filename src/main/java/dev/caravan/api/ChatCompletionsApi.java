@@ -3,31 +3,21 @@ package dev.caravan.api;
 import dev.caravan.accounting.RequestMeter;
 import dev.caravan.accounting.Served;
 import dev.caravan.canonical.ChatCompletion;
-import dev.caravan.canonical.ChatRequest;
 import dev.caravan.canonical.Json;
 import dev.caravan.canonical.Warning;
-import dev.caravan.catalog.ModelCatalog;
-import dev.caravan.error.ErrorKind;
-import dev.caravan.error.GatewayException;
 import dev.caravan.format.openai.ChatRequestReader;
 import dev.caravan.format.openai.OpenAiSseEncoder;
 import dev.caravan.routing.AttemptPlan;
 import dev.caravan.routing.GatewayCall;
 import dev.caravan.routing.RoutingMetadata;
-import dev.caravan.routing.RoutingOptions;
-import dev.caravan.routing.RoutingProperties;
-import dev.caravan.routing.TierRegistry;
 import dev.caravan.stream.ChunkStream;
 import dev.caravan.stream.SseResponseBody;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
-import java.io.Reader;
-import java.io.StringReader;
 import java.math.BigDecimal;
 import java.time.Duration;
-import java.util.Locale;
 
 /**
  * The OpenAI-compatible {@code /v1/chat/completions} API, as the API route calls it: {@link #accept} reads and
@@ -36,19 +26,12 @@ import java.util.Locale;
 @Component("chatCompletionsApi")
 public class ChatCompletionsApi {
 
-    private final ModelCatalog catalog;
-    private final TierRegistry tiers;
-    private final long maxRequestBytes;
+    private final Intake intake;
     private final Duration heartbeat;
-    private final int maxFallbackModels;
 
-    public ChatCompletionsApi(ModelCatalog catalog, TierRegistry tiers, ApiProperties properties,
-                              RoutingProperties routing) {
-        this.catalog = catalog;
-        this.tiers = tiers;
-        this.maxRequestBytes = properties.maxRequestSize().toBytes();
+    public ChatCompletionsApi(Intake intake, ApiProperties properties) {
+        this.intake = intake;
         this.heartbeat = properties.streamHeartbeat();
-        this.maxFallbackModels = routing.maxFallbackModels();
     }
 
     /**
@@ -58,31 +41,7 @@ public class ChatCompletionsApi {
      */
     public void accept(Exchange exchange) {
         Message in = exchange.getMessage();
-        String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
-        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
-            throw new GatewayException(ErrorKind.UNSUPPORTED_MEDIA_TYPE,
-                    "Send the request as 'Content-Type: application/json'.");
-        }
-        Long length = in.getHeader("Content-Length", Long.class);
-        if (length != null && length > maxRequestBytes) {
-            throw new GatewayException(ErrorKind.PAYLOAD_TOO_LARGE,
-                    "The request body is larger than the gateway accepts (" + maxRequestBytes + " bytes).");
-        }
-        ChatRequest request = ChatRequestReader.read(bodyReader(in), maxRequestBytes);
-        // routing options are for the gateway: a provider would reject the unknown field
-        RoutingOptions options = RoutingOptions.from(request.extra().remove(RoutingOptions.BODY_FIELD),
-                in.getHeader(RoutingOptions.HEADER, String.class))
-                .requireFallbacksAtMost(maxFallbackModels, request.model());
-        GatewayCall call = new GatewayCall(request, options);
-        // kept before the model is checked: a refusal's usage record still names the model, user and tags asked for
-        exchange.setProperty(GatewayCall.PROPERTY, call);
-        String tier = call.tier();
-        if (tier != null) {
-            TierRegistry.apply(call, tiers.tier(tier).orElseThrow(() -> GatewayException.modelNotFound(request.model())));
-        } else if (catalog.model(request.model()).isEmpty()) {
-            throw GatewayException.modelNotFound(request.model());
-        }
-        in.setBody(null);
+        intake.route(exchange, ChatRequestReader.read(intake.jsonBody(in), intake.maxRequestBytes()));
     }
 
     /**
@@ -132,17 +91,5 @@ public class ChatCompletionsApi {
     private static String finishReason(ChatCompletion completion) {
         return completion.choices() == null || completion.choices().isEmpty() ? null
                 : completion.choices().get(0).finishReason();
-    }
-
-    private static Reader bodyReader(Message in) {
-        Object body = in.getBody();
-        if (body instanceof Reader reader) {
-            return reader;
-        }
-        if (body == null) {
-            return null;
-        }
-        // a route test may hand a String or bytes straight to the route
-        return new StringReader(in.getBody(String.class));
     }
 }

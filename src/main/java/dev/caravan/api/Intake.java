@@ -1,0 +1,90 @@
+package dev.caravan.api;
+
+import dev.caravan.canonical.ChatRequest;
+import dev.caravan.catalog.ModelCatalog;
+import dev.caravan.error.ErrorKind;
+import dev.caravan.error.GatewayException;
+import dev.caravan.routing.GatewayCall;
+import dev.caravan.routing.RoutingOptions;
+import dev.caravan.routing.RoutingProperties;
+import dev.caravan.routing.TierRegistry;
+import org.apache.camel.Exchange;
+import org.apache.camel.Message;
+import org.springframework.stereotype.Component;
+
+import java.io.Reader;
+import java.io.StringReader;
+import java.util.Locale;
+
+/**
+ * What every inbound API does with a request around its own format's reader: refuse what is not JSON or is too large
+ * before reading it, then, with the request read into the canonical shape, take the gateway's routing options off
+ * it, give a {@code tier/<name>} model its tier's chain and cap, and check the model is in the catalog. The result is
+ * the exchange's {@link GatewayCall}, which the failover chain takes from there.
+ */
+@Component
+public class Intake {
+
+    private final ModelCatalog catalog;
+    private final TierRegistry tiers;
+    private final long maxRequestBytes;
+    private final int maxFallbackModels;
+
+    public Intake(ModelCatalog catalog, TierRegistry tiers, ApiProperties properties, RoutingProperties routing) {
+        this.catalog = catalog;
+        this.tiers = tiers;
+        this.maxRequestBytes = properties.maxRequestSize().toBytes();
+        this.maxFallbackModels = routing.maxFallbackModels();
+    }
+
+    /** The largest body a reader may take in. */
+    public long maxRequestBytes() {
+        return maxRequestBytes;
+    }
+
+    /** The request body, once it is known to be JSON and not declared larger than the gateway accepts. */
+    public Reader jsonBody(Message in) {
+        String contentType = in.getHeader(Exchange.CONTENT_TYPE, String.class);
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            throw new GatewayException(ErrorKind.UNSUPPORTED_MEDIA_TYPE,
+                    "Send the request as 'Content-Type: application/json'.");
+        }
+        Long length = in.getHeader("Content-Length", Long.class);
+        if (length != null && length > maxRequestBytes) {
+            throw new GatewayException(ErrorKind.PAYLOAD_TOO_LARGE,
+                    "The request body is larger than the gateway accepts (" + maxRequestBytes + " bytes).");
+        }
+        Object body = in.getBody();
+        if (body instanceof Reader reader) {
+            return reader;
+        }
+        if (body == null) {
+            return null;
+        }
+        // a route test may hand a String or bytes straight to the route
+        return new StringReader(in.getBody(String.class));
+    }
+
+    /**
+     * Makes {@code request} the exchange's {@link GatewayCall}: routing options from the body field or the
+     * {@code x-caravan-options} header, a tier's chain and cap, the model checked against the catalog.
+     */
+    public GatewayCall route(Exchange exchange, ChatRequest request) {
+        Message in = exchange.getMessage();
+        // routing options are for the gateway: a provider would reject the unknown field
+        RoutingOptions options = RoutingOptions.from(request.extra().remove(RoutingOptions.BODY_FIELD),
+                in.getHeader(RoutingOptions.HEADER, String.class))
+                .requireFallbacksAtMost(maxFallbackModels, request.model());
+        GatewayCall call = new GatewayCall(request, options);
+        // kept before the model is checked: a refusal's usage record still names the model, user and tags asked for
+        exchange.setProperty(GatewayCall.PROPERTY, call);
+        String tier = call.tier();
+        if (tier != null) {
+            TierRegistry.apply(call, tiers.tier(tier).orElseThrow(() -> GatewayException.modelNotFound(request.model())));
+        } else if (catalog.model(request.model()).isEmpty()) {
+            throw GatewayException.modelNotFound(request.model());
+        }
+        in.setBody(null);
+        return call;
+    }
+}
