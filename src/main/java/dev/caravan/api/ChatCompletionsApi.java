@@ -88,7 +88,8 @@ public class ChatCompletionsApi {
         }
     }
 
-    private static String finishReason(ChatCompletion completion) {
+    /** The first choice's finish reason, which the meter records; the Messages API answers the same way. */
+    static String finishReason(ChatCompletion completion) {
         return completion.choices() == null || completion.choices().isEmpty() ? null
                 : completion.choices().get(0).finishReason();
     }

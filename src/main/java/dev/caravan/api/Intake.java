@@ -12,8 +12,10 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
+import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
@@ -63,6 +65,32 @@ public class Intake {
         }
         // a route test may hand a String or bytes straight to the route
         return new StringReader(in.getBody(String.class));
+    }
+
+    /**
+     * The request body as UTF-8 bytes, for readers that parse bytes (the Messages reader), checked as
+     * {@link #jsonBody} checks it; a body sent without a Content-Length is refused once it passes the limit, so no
+     * client can make the gateway buffer an unbounded body.
+     */
+    public byte[] jsonBytes(Message in) {
+        Reader body = jsonBody(in);
+        if (body == null) {
+            return null;
+        }
+        StringBuilder text = new StringBuilder();
+        char[] buffer = new char[8192];
+        try {
+            for (int n; (n = body.read(buffer)) >= 0; ) {
+                text.append(buffer, 0, n);
+                if (text.length() > maxRequestBytes) {
+                    throw new GatewayException(ErrorKind.PAYLOAD_TOO_LARGE,
+                            "The request body is larger than the gateway accepts (" + maxRequestBytes + " bytes).");
+                }
+            }
+        } catch (IOException e) {
+            throw GatewayException.invalid("The request body could not be read.", null);
+        }
+        return text.toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /**

@@ -72,6 +72,13 @@ public record ChatRequest(
                 extra);
     }
 
+    /** A copy with other messages and extra fields, for a format that must leave some of them out. */
+    public ChatRequest withMessagesAndExtra(List<Message> newMessages, Map<String, JsonNode> newExtra) {
+        return new ChatRequest(model, newMessages, stream, streamOptions, temperature, topP, maxTokens,
+                maxCompletionTokens, stop, tools, toolChoice, parallelToolCalls, responseFormat, reasoningEffort, n,
+                seed, presencePenalty, frequencyPenalty, user, newExtra);
+    }
+
     public ChatRequest withStreamOptions(StreamOptions options) {
         return new ChatRequest(model, messages, stream, options, temperature, topP, maxTokens,
                 maxCompletionTokens, stop, tools, toolChoice, parallelToolCalls, responseFormat, reasoningEffort, n,

@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The models the gateway serves and the providers that serve them, read once from the catalog YAML. The catalog is
@@ -66,6 +67,11 @@ public final class ModelCatalog {
 
     public Optional<ModelEntry> model(String id) {
         return Optional.ofNullable(models.get(id));
+    }
+
+    /** Every model id, for resolving the ids other APIs' clients send ({@code claude-sonnet-4-6}). */
+    public Set<String> ids() {
+        return models.keySet();
     }
 
     public Collection<ModelEntry> models() {

@@ -8,6 +8,7 @@ import org.springframework.stereotype.Component;
 
 import java.io.IOException;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 
 /**
  * Writes whatever went wrong in a request as an error with the right status, headers and a body in the API's own
@@ -26,8 +27,17 @@ public class ErrorResponder {
 
     private static final Logger LOG = LoggerFactory.getLogger(ErrorResponder.class);
 
-    /** Answers the exchange's failure with {@code body}, the error in the API's wire format. */
+    /** Answers the exchange's failure with {@code body}, the error in the API's wire format, and its kind's status. */
     public void respond(Exchange exchange, Function<GatewayException, byte[]> body) {
+        respond(exchange, error -> error.kind().status(), body);
+    }
+
+    /**
+     * The same with the API's own {@code status} for each error, where its clients know other codes than ours
+     * (Anthropic's overload is 529).
+     */
+    public void respond(Exchange exchange, ToIntFunction<GatewayException> status,
+                        Function<GatewayException, byte[]> body) {
         Throwable failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         GatewayException error = classify(failure, exchange.getProperty(PROVIDER_PROPERTY, String.class));
         exchange.setProperty(ERROR_PROPERTY, error);
@@ -41,7 +51,7 @@ public class ErrorResponder {
             }
         }
         message.removeHeaders("*");
-        message.setHeader(Exchange.HTTP_RESPONSE_CODE, error.kind().status());
+        message.setHeader(Exchange.HTTP_RESPONSE_CODE, status.applyAsInt(error));
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
         error.headers().forEach(message::setHeader);
         if (error.retryAfterSeconds() != null) {

@@ -5,8 +5,10 @@ import dev.caravan.accounting.Settlement;
 import dev.caravan.accounting.SpendGate;
 import dev.caravan.admin.AdminKey;
 import dev.caravan.api.ChatCompletionsApi;
+import dev.caravan.api.MessagesApi;
 import dev.caravan.auth.GatewayKeys;
 import dev.caravan.error.ErrorResponder;
+import dev.caravan.format.anthropic.MessagesErrors;
 import dev.caravan.format.openai.ErrorBody;
 import dev.caravan.routing.AttemptPlan;
 import dev.caravan.routing.Failover;
@@ -66,6 +68,25 @@ class RouteSteps {
 
     @Bean
     Processor respondChat(ChatCompletionsApi api) {
+        return api::respond;
+    }
+
+    /**
+     * Any failure on /v1/messages in Anthropic's shape, {@code {"type":"error","error":{...}}}, with Anthropic's
+     * status for it (routes/shared/anthropic-errors.yaml): the Anthropic SDKs pick their exception by status.
+     */
+    @Bean
+    Processor respondAnthropicError(ErrorResponder errors) {
+        return exchange -> errors.respond(exchange, e -> MessagesErrors.of(e.kind()).status(), MessagesErrors::toJson);
+    }
+
+    @Bean
+    Processor acceptMessages(MessagesApi api) {
+        return api::accept;
+    }
+
+    @Bean
+    Processor respondMessages(MessagesApi api) {
         return api::respond;
     }
 

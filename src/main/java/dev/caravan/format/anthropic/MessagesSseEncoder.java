@@ -15,6 +15,7 @@ import dev.caravan.format.anthropic.AnthropicWire.MessageDeltaEvent;
 import dev.caravan.format.anthropic.AnthropicWire.MessagesResponse;
 import dev.caravan.format.anthropic.AnthropicWire.StopDelta;
 import dev.caravan.format.anthropic.AnthropicWire.StreamEvent;
+import dev.caravan.stream.ClientStreamEncoder;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
@@ -33,13 +34,13 @@ import java.util.Objects;
  * {@code content_block_start}, its deltas and {@code content_block_stop}, one block open at a time, a new block
  * whenever the kind of content changes (thinking, text, each tool call by its index); {@code message_delta} with the
  * stop reason and the usage, and {@code message_stop}, from {@link #finish()}, because OpenAI-shaped streams send
- * usage after the finish reason. {@link #ping()} is for heartbeats and {@link #error} for a failure after the
+ * usage after the finish reason. {@link #heartbeat()} is for heartbeats and {@link #error} for a failure after the
  * stream began. Nothing is buffered: each chunk's events are returned as they are made.
  *
  * <p>Warnings of the first chunk ride in {@code message_start}'s message as {@code warnings}, later ones in
  * {@code message_delta}, both the gateway's additions that the SDKs ignore.
  */
-public final class MessagesSseEncoder {
+public final class MessagesSseEncoder implements ClientStreamEncoder {
 
     private enum Kind { NONE, TEXT, THINKING, TOOL_USE }
 
@@ -48,6 +49,7 @@ public final class MessagesSseEncoder {
     /** Block index of each canonical tool-call index; Anthropic numbers all blocks in one sequence. */
     private final Map<Integer, Integer> toolBlocks = new HashMap<>();
     private final Map<Integer, String> toolIds = new HashMap<>();
+    private final List<Warning> gatewayWarnings;
     private final List<Warning> lateWarnings = new ArrayList<>();
     private String id;
     private boolean started;
@@ -62,12 +64,17 @@ public final class MessagesSseEncoder {
     private boolean calledTools;
     private Usage usage;
 
-    /** {@code model} is the catalog id the client asked for, written in {@code message_start}. */
-    public MessagesSseEncoder(String model) {
+    /**
+     * {@code model} is the catalog id the client asked for, written in {@code message_start}, with the gateway's
+     * {@code warnings} about the request (what the Messages reader could not carry) after the provider's.
+     */
+    public MessagesSseEncoder(String model, List<Warning> warnings) {
         this.model = model;
+        this.gatewayWarnings = List.copyOf(warnings);
     }
 
     /** The events one chunk produces, as SSE bytes; empty when it produces none. */
+    @Override
     public byte[] encode(ChatCompletionChunk chunk) {
         if (finished) {
             return new byte[0];
@@ -94,6 +101,7 @@ public final class MessagesSseEncoder {
     }
 
     /** The end of the stream: the open block closed, {@code message_delta} and {@code message_stop}. */
+    @Override
     public byte[] finish() {
         if (finished) {
             return new byte[0];
@@ -115,11 +123,13 @@ public final class MessagesSseEncoder {
     }
 
     /** A heartbeat, as Anthropic sends between events; it carries no state. */
-    public static byte[] ping() {
+    @Override
+    public byte[] heartbeat() {
         return frame("ping", Json.write(event("ping", null, null, null)));
     }
 
     /** A failure after the stream began, in the type and message {@link MessagesErrors} gives its kind. */
+    @Override
     public byte[] error(GatewayException e) {
         finished = true;
         return frame("error", MessagesErrors.toJson(e));
@@ -128,10 +138,11 @@ public final class MessagesSseEncoder {
     private void start(String chunkId, List<Warning> warnings) {
         started = true;
         id = MessagesApiResponses.toId(chunkId);
+        List<Warning> all = Warning.merge(warnings, gatewayWarnings);
         // input usage is not known before the upstream stream ends; message_delta carries the full count
         MessagesResponse message = new MessagesResponse(id, MessagesResponse.TYPE, MessagesApiResponses.ROLE, model,
                 List.of(), null, null, new AnthropicWire.Usage(0, 0, 0, 0),
-                warnings == null || warnings.isEmpty() ? null : warnings);
+                all == null || all.isEmpty() ? null : all);
         write("message_start", new StreamEvent("message_start", message, null, null, null, null, null));
     }
 

@@ -16,7 +16,8 @@ import java.util.Map;
 /**
  * OpenAI Chat Completions, and every server that copies it (Mistral, Groq, DeepSeek, xAI, vLLM, Ollama). The
  * canonical shape is this format, so a request passes through field for field, unknown fields included; only the
- * model is renamed, and streams always ask for usage so every request can be accounted.
+ * model is renamed, streams always ask for usage so every request can be accounted, and the fields only Anthropic
+ * reads are left out ({@link AnthropicOnlyFields}).
  */
 @Component
 public class OpenAiFormat implements ProviderFormat {
@@ -30,7 +31,7 @@ public class OpenAiFormat implements ProviderFormat {
 
     @Override
     public UpstreamRequest toUpstream(ChatRequest request, String providerModel, List<Warning> warnings) {
-        ChatRequest upstream = request.withModel(providerModel);
+        ChatRequest upstream = AnthropicOnlyFields.strip(request, warnings).withModel(providerModel);
         if (request.streaming()) {
             upstream = upstream.withStreamOptions(new ChatRequest.StreamOptions(true));
         }

@@ -84,7 +84,7 @@ class MessagesSseEncoderTest {
     }
 
     static byte[] encode(List<ChatCompletionChunk> chunks) {
-        MessagesSseEncoder encoder = new MessagesSseEncoder(MODEL);
+        MessagesSseEncoder encoder = new MessagesSseEncoder(MODEL, List.of());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         chunks.forEach(chunk -> out.writeBytes(encoder.encode(chunk)));
         out.writeBytes(encoder.finish());
@@ -164,7 +164,7 @@ class MessagesSseEncoderTest {
     void an_error_after_the_stream_began_is_an_error_event_the_decoder_classifies_as_the_original()
             throws IOException {
         StreamDecoder upstream = new AnthropicStreamDecoder(CREATED);
-        MessagesSseEncoder encoder = new MessagesSseEncoder(MODEL);
+        MessagesSseEncoder encoder = new MessagesSseEncoder(MODEL, List.of());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         GatewayException failure = null;
         for (SseEvent event : events(fixture("anthropic/error_mid_stream.sse"))) {
@@ -210,13 +210,14 @@ class MessagesSseEncoderTest {
 
     @Test
     void a_ping_is_a_framed_event_the_sdk_reads() throws IOException {
-        assertThat(new String(MessagesSseEncoder.ping())).isEqualTo("event: ping\ndata: {\"type\":\"ping\"}\n\n");
-        assertSdkParsesEveryEvent(MessagesSseEncoder.ping());
+        byte[] ping = new MessagesSseEncoder(MODEL, List.of()).heartbeat();
+        assertThat(new String(ping)).isEqualTo("event: ping\ndata: {\"type\":\"ping\"}\n\n");
+        assertSdkParsesEveryEvent(ping);
     }
 
     @Test
     void warnings_ride_in_message_start_and_later_ones_in_message_delta() throws IOException {
-        MessagesSseEncoder encoder = new MessagesSseEncoder(MODEL);
+        MessagesSseEncoder encoder = new MessagesSseEncoder(MODEL, List.of());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(encoder.encode(ChatCompletionChunk.of("gen-1", CREATED, "m", Message.assistant("Hi", null, null),
                 null).withWarnings(List.of(Warning.unsupported("top_k", "openai")))));
@@ -235,7 +236,7 @@ class MessagesSseEncoderTest {
 
     @Test
     void an_empty_stream_still_starts_and_stops_a_message() throws IOException {
-        List<SseEvent> events = events(new MessagesSseEncoder(MODEL).finish());
+        List<SseEvent> events = events(new MessagesSseEncoder(MODEL, List.of()).finish());
 
         assertThat(events).extracting(SseEvent::event).containsExactly("message_start", "message_delta",
                 "message_stop");
