@@ -52,9 +52,17 @@ public final class MessagesApiReader {
     private static final ObjectReader READER = Json.MAPPER.readerFor(JsonNode.class)
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    /**
+     * The gateway's own per-request options ({@code providerOptions.gateway}: fallbacks, maxCost, BYOK, user, tags),
+     * which a Messages request may carry as a Chat Completions request does; kept in {@code extra} for the API
+     * layer, which takes them off the request before any provider sees it.
+     */
+    static final String GATEWAY_OPTIONS = "providerOptions";
+
     /** Top-level fields this reader translates; any other is reported. */
     private static final Set<String> KNOWN = Set.of("model", "messages", "system", "max_tokens", "metadata",
-            "stop_sequences", "stream", "temperature", "top_p", "top_k", "tools", "tool_choice", "thinking");
+            "stop_sequences", "stream", "temperature", "top_p", "top_k", "tools", "tool_choice", "thinking",
+            GATEWAY_OPTIONS);
 
     /** Budgets up to these map to the effort whose Anthropic budget ({@link AnthropicMapper}) is the same. */
     private static final int LOW_BUDGET = 1024;
@@ -120,6 +128,10 @@ public final class MessagesApiReader {
             extra.put("top_k", IntNode.valueOf(topK));
         }
         String effort = toReasoningEffort(Fields.object(root, "thinking", ""), extra, warnings);
+        JsonNode gatewayOptions = root.get(GATEWAY_OPTIONS);
+        if (gatewayOptions != null) {
+            extra.put(GATEWAY_OPTIONS, gatewayOptions);
+        }
         return new Read(new ChatRequest(
                 model,
                 messages,

@@ -217,7 +217,9 @@ class MessagesSseEncoderTest {
 
     @Test
     void warnings_ride_in_message_start_and_later_ones_in_message_delta() throws IOException {
-        MessagesSseEncoder encoder = new MessagesSseEncoder(MODEL, List.of());
+        // the gateway's own (what the Messages reader could not carry) come after the provider's first ones
+        MessagesSseEncoder encoder = new MessagesSseEncoder(MODEL,
+                List.of(Warning.adjusted("tools[].cache_control", "not carried")));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(encoder.encode(ChatCompletionChunk.of("gen-1", CREATED, "m", Message.assistant("Hi", null, null),
                 null).withWarnings(List.of(Warning.unsupported("top_k", "openai")))));
@@ -228,6 +230,8 @@ class MessagesSseEncoderTest {
         List<SseEvent> events = events(out.toByteArray());
         assertThat(Json.tree(events.getFirst().data().getBytes()).path("message").path("warnings").get(0)
                 .path("param").asText()).isEqualTo("top_k");
+        assertThat(Json.tree(events.getFirst().data().getBytes()).path("message").path("warnings").get(1)
+                .path("param").asText()).isEqualTo("tools[].cache_control");
         JsonNode delta = Json.tree(events.get(events.size() - 2).data().getBytes());
         assertThat(delta.path("warnings").get(0).path("param").asText()).isEqualTo("max_tokens");
         assertThat(delta.path("delta").path("stop_reason").asText()).isEqualTo("end_turn");
