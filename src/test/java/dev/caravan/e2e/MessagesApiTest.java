@@ -283,4 +283,47 @@ class MessagesApiTest extends GatewayTestBase {
         assertThat(json(response.body()).path("warnings").findValuesAsText("param"))
                 .contains("top_k", "thinking");
     }
+
+    @Test
+    void ends_a_stream_that_fails_after_it_began_with_an_anthropic_error_event() throws Exception {
+        SIMULATOR.enqueue(Reply.text("one two three four five").chunks(5).cutAfterChunks(3));
+
+        HttpResponse<String> response = http.send(post("/v1/messages", """
+                {"model":"openai/gpt-5-mini","max_tokens":50,"stream":true,
+                 "messages":[{"role":"user","content":"count"}]}""").build(), HttpResponse.BodyHandlers.ofString());
+
+        // the status was sent with the first event: the failure travels in the stream, and nothing follows it
+        assertThat(response.statusCode()).isEqualTo(200);
+        String body = response.body();
+        assertThat(body).startsWith("event: message_start").contains("event: content_block_delta")
+                .doesNotContain("message_stop");
+        String last = body.strip().substring(body.strip().lastIndexOf("event: "));
+        assertThat(last).startsWith("event: error\ndata: ");
+        JsonNode error = json(last.substring(last.indexOf("data: ") + 6));
+        assertThat(error.path("type").asText()).isEqualTo("error");
+        assertThat(error.at("/error/type").asText()).isNotBlank();
+    }
+
+    @Test
+    void carries_cache_breakpoints_and_a_tool_error_to_an_anthropic_target() throws Exception {
+        SIMULATOR.enqueue(Reply.text("sorry"));
+
+        HttpResponse<String> response = http.send(post("/v1/messages", """
+                {"model":"claude-sonnet-4-6","max_tokens":50,
+                 "system":[{"type":"text","text":"You are terse.","cache_control":{"type":"ephemeral"}}],
+                 "messages":[{"role":"user","content":"weather?"},
+                  {"role":"assistant","content":[{"type":"tool_use","id":"toolu_1","name":"get_weather",
+                    "input":{"city":"Paris"}}]},
+                  {"role":"user","content":[{"type":"tool_result","tool_use_id":"toolu_1","content":"down",
+                    "is_error":true}]}],
+                 "tools":[{"name":"get_weather","input_schema":{"type":"object"}}]}""").build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode upstream = json(SIMULATOR.lastRequest().body());
+        assertThat(upstream.at("/system/0/cache_control/type").asText()).isEqualTo("ephemeral");
+        JsonNode result = upstream.path("messages").get(2).at("/content/0");
+        assertThat(result.path("tool_use_id").asText()).isEqualTo("toolu_1");
+        assertThat(result.path("is_error").asBoolean()).isTrue();
+    }
 }
