@@ -199,6 +199,19 @@ class MessagesApiTest extends GatewayTestBase {
     }
 
     @Test
+    void serves_a_tier_as_on_chat_completions() throws Exception {
+        SIMULATOR.enqueue(Reply.text("draft"));
+
+        HttpResponse<String> response = http.send(post("/v1/messages", """
+                {"model":"tier/draft","max_tokens":50,"messages":[{"role":"user","content":"hi"}]}""").build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(json(response.body()).at("/content/0/text").asText()).isEqualTo("draft");
+        assertThat(response.headers().firstValue("x-caravan-model")).hasValue("anthropic/claude-haiku-4.5");
+    }
+
+    @Test
     void serves_a_dated_claude_id_through_the_sdk() {
         SIMULATOR.enqueue(Reply.text("hello"));
 
