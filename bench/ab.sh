@@ -9,10 +9,17 @@
 # AB_PROBE=1, time to first token (bench/StreamProbe.java, 300 streams, 50 at a time). Prints one line per measurement and a per-jar median at the end. Logs: bench/out/ab/.
 # AB_WRK=0 leaves wrk out of the measured rounds (with AB_PROBE=1: time to first token only).
 # AB_ROUTES_A / AB_ROUTES_B: each jar's route directory when they differ (default: this tree's routes/).
+# AB_ARGS_A / AB_ARGS_B: extra settings for one gateway only, e.g. AB_ARGS_B=--caravan.usage.journal.enabled=false
+# to measure one feature with the same jar on both sides.
 # Set AB_JFR=1 to record both gateways with JFR (profile settings) during the measured rounds (bench/out/ab/{A,B}.jfr).
 set -euo pipefail
 
 A_JAR=$(realpath "$1"); B_JAR=$(realpath "$2"); ROUNDS=${3:-4}
+# bench/run.sh installs wrk when it is missing; this script only says so
+if [ "${AB_WRK:-1}" = 1 ] && ! command -v wrk >/dev/null 2>&1; then
+  echo "ab: wrk is missing: install it (apt-get install wrk) or run bin/caravan bench once, which does" >&2
+  exit 1
+fi
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="$ROOT/bench/out/ab"; mkdir -p "$OUT"
 JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
@@ -37,15 +44,15 @@ sim "$SIM_STREAM" --first-chunk-delay-ms 50 --chunk-delay-ms 10 --chunks 20
 
 declare -A PORT PID
 for g in A B; do
-  jar=$A_JAR; routes=${AB_ROUTES_A:-$ROOT/routes}
-  [ "$g" = B ] && jar=$B_JAR && routes=${AB_ROUTES_B:-$ROOT/routes}
+  jar=$A_JAR; routes=${AB_ROUTES_A:-$ROOT/routes}; extra=${AB_ARGS_A:-}
+  [ "$g" = B ] && jar=$B_JAR && routes=${AB_ROUTES_B:-$ROOT/routes} && extra=${AB_ARGS_B:-}
   PORT[$g]=$(port)
   flags=(); [ "${AB_JFR:-0}" = 1 ] && flags+=(-XX:FlightRecorderOptions:stackdepth=256)
   (cd "$ROOT" && env -u OPENAI_API_KEY -u MISTRAL_API_KEY -u ANTHROPIC_API_KEY -u GOOGLE_API_KEY \
     OPENAI_BASE_URL="http://127.0.0.1:$SIM_FAST/v1" MISTRAL_BASE_URL="http://127.0.0.1:$SIM_STREAM/v1" \
     ANTHROPIC_BASE_URL="http://127.0.0.1:$SIM_FAST" GOOGLE_BASE_URL="http://127.0.0.1:$SIM_FAST" \
     AI_GATEWAY_API_KEY=$KEY "$JAVA" -Xmx1g "${flags[@]}" -jar "$jar" --server.port="${PORT[$g]}" \
-    --caravan.simulator.enabled=false --caravan.routes.directory="$routes" --spring.datasource.url="jdbc:h2:mem:ab$g" >"$OUT/caravan-$g.log" 2>&1) &
+    --caravan.simulator.enabled=false --caravan.routes.directory="$routes" --spring.datasource.url="jdbc:h2:mem:ab$g" $extra >"$OUT/caravan-$g.log" 2>&1) &
   PID[$g]=$!; PIDS+=($!)
 done
 for g in A B; do

@@ -46,6 +46,7 @@ public class MessagesApi {
     public void accept(Exchange exchange) {
         MessagesApiReader.Read read = MessagesApiReader.read(intake.jsonBytes(exchange.getMessage()));
         GatewayCall call = intake.route(exchange, withCatalogModel(read.request()));
+        call.readFromAnthropicClient();
         call.warnings().addAll(read.warnings());
     }
 

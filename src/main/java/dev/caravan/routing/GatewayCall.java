@@ -22,6 +22,7 @@ public final class GatewayCall {
     private ChatRequest request;
     private final String requestedModel;
     private final RoutingOptions options;
+    private boolean anthropicClient;
     private final List<Warning> warnings = new ArrayList<>();
     private List<String> models;
     private Attempt current;
@@ -53,6 +54,15 @@ public final class GatewayCall {
     /** The tier's name when the client asked for {@code tier/<name>}, else null. */
     public String tier() {
         return requestedModel.startsWith("tier/") ? requestedModel.substring(5) : null;
+    }
+
+    /** The request was read from Anthropic's Messages API (its Anthropic-only fields are not for other targets). */
+    public boolean anthropicClient() {
+        return anthropicClient;
+    }
+
+    public void readFromAnthropicClient() {
+        this.anthropicClient = true;
     }
 
     public RoutingOptions options() {

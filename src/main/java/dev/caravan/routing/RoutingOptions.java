@@ -46,9 +46,9 @@ public record RoutingOptions(List<String> order, List<String> only, List<String>
         return "auto".equals(caching);
     }
 
-    /** What the provider formats need to know of these options. */
-    public UpstreamHints hints() {
-        return autoCaching() ? UpstreamHints.AUTO_CACHING : UpstreamHints.NONE;
+    /** What the provider formats need to know of these options, for a request read from {@code anthropicClient}. */
+    public UpstreamHints hints(boolean anthropicClient) {
+        return UpstreamHints.of(autoCaching(), anthropicClient);
     }
 
     /**

@@ -42,7 +42,7 @@ public class UpstreamCall {
         GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
         ProviderRegistry.Provider provider = providers.get(call.provider());
         ProviderFormat format = formats.get(provider.format());
-        UpstreamRequest request = format.toUpstream(call.request(), call.providerModel(), call.options().hints(),
+        UpstreamRequest request = format.toUpstream(call.request(), call.providerModel(), call.options().hints(call.anthropicClient()),
                 call.warnings());
         Message message = exchange.getMessage();
         message.setHeader(Exchange.HTTP_METHOD, "POST");

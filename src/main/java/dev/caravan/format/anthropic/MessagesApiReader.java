@@ -16,6 +16,7 @@ import dev.caravan.canonical.Tool;
 import dev.caravan.canonical.ToolChoice;
 import dev.caravan.canonical.Warning;
 import dev.caravan.error.GatewayException;
+import dev.caravan.format.JsonInput;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -79,14 +80,10 @@ public final class MessagesApiReader {
         try {
             root = READER.readValue(body);
         } catch (MismatchedInputException e) {
-            throw GatewayException.invalid(e.getOriginalMessage().startsWith("Trailing token")
-                    ? "The request body has data after its JSON object; send exactly one JSON object."
+            throw GatewayException.invalid(JsonInput.trailingData(e) ? JsonInput.TRAILING_DATA
                     : "The request body is empty; send a JSON Messages request.", null);
         } catch (JsonProcessingException e) {
-            var location = e.getLocation();
-            throw GatewayException.invalid(location == null ? "The request body is not valid JSON."
-                    : "The request body is not valid JSON (line " + location.getLineNr() + ", column "
-                    + location.getColumnNr() + ").", null);
+            throw GatewayException.invalid(JsonInput.notJson(e), null);
         } catch (IOException e) {
             throw GatewayException.invalid("The request body could not be read.", null);
         }

@@ -2,8 +2,8 @@ package dev.caravan.format.openai;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.ValueInstantiationException;
 import dev.caravan.canonical.ChatRequest;
@@ -11,6 +11,7 @@ import dev.caravan.canonical.Json;
 import dev.caravan.canonical.Message;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
+import dev.caravan.format.JsonInput;
 
 import java.io.IOException;
 import java.io.Reader;
@@ -46,7 +47,7 @@ public final class ChatRequestReader {
             throw new GatewayException(ErrorKind.PAYLOAD_TOO_LARGE,
                     "The request body is larger than the gateway accepts (" + maxChars + " bytes).");
         } catch (JsonProcessingException e) {
-            throw GatewayException.invalid(describe(e), path(e));
+            throw GatewayException.invalid(describe(e), JsonInput.path(e));
         } catch (IOException e) {
             throw GatewayException.invalid("The request body could not be read.", null);
         }
@@ -95,39 +96,17 @@ public final class ChatRequestReader {
             // our own creators' messages, written for clients; any other cause is an internal matter
             return "Invalid request: " + invalid.getMessage() + ".";
         }
-        if (e instanceof MismatchedInputException && e.getOriginalMessage().startsWith("Trailing token")) {
-            return "The request body has data after its JSON object; send exactly one JSON object.";
+        if (JsonInput.trailingData(e)) {
+            return JsonInput.TRAILING_DATA;
         }
         if (e instanceof MismatchedInputException) {
-            String path = path(e);
+            String path = JsonInput.path(e);
             return path == null ? "The request body must be a JSON object."
                     : "'" + path + "' has the wrong type.";
         }
         if (e instanceof JsonMappingException) {
             return "The request body is not a valid chat completion request.";
         }
-        var location = e.getLocation();
-        return location == null ? "The request body is not valid JSON."
-                : "The request body is not valid JSON (line " + location.getLineNr() + ", column "
-                + location.getColumnNr() + ").";
-    }
-
-    /** The JSON path of the field at fault, as {@code messages[0].content}. */
-    private static String path(JsonProcessingException e) {
-        if (!(e instanceof JsonMappingException mapping) || mapping.getPath().isEmpty()) {
-            return null;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference ref : mapping.getPath()) {
-            if (ref.getFieldName() != null) {
-                if (!sb.isEmpty()) {
-                    sb.append('.');
-                }
-                sb.append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                sb.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return sb.isEmpty() ? null : sb.toString();
+        return JsonInput.notJson(e);
     }
 }

@@ -6,6 +6,7 @@ import dev.caravan.canonical.ChatRequest;
 import dev.caravan.canonical.Json;
 import dev.caravan.canonical.Warning;
 import dev.caravan.format.ProviderFormat;
+import dev.caravan.format.UpstreamHints;
 import dev.caravan.format.UpstreamRequest;
 import dev.caravan.stream.StreamDecoder;
 import org.springframework.stereotype.Component;
@@ -31,7 +32,18 @@ public class OpenAiFormat implements ProviderFormat {
 
     @Override
     public UpstreamRequest toUpstream(ChatRequest request, String providerModel, List<Warning> warnings) {
-        ChatRequest upstream = AnthropicOnlyFields.strip(request, warnings).withModel(providerModel);
+        return toUpstream(request, providerModel, UpstreamHints.NONE, warnings);
+    }
+
+    /**
+     * A request read from Anthropic's Messages API leaves its Anthropic-only fields behind; a Chat Completions
+     * client's extra fields ({@code top_k} for vLLM, say) pass through as the client sent them.
+     */
+    @Override
+    public UpstreamRequest toUpstream(ChatRequest request, String providerModel, UpstreamHints hints,
+                                      List<Warning> warnings) {
+        ChatRequest upstream = (hints.anthropicClient() ? AnthropicOnlyFields.strip(request, warnings) : request)
+                .withModel(providerModel);
         if (request.streaming()) {
             upstream = upstream.withStreamOptions(new ChatRequest.StreamOptions(true));
         }

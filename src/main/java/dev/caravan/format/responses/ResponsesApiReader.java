@@ -14,6 +14,7 @@ import dev.caravan.canonical.Tool;
 import dev.caravan.canonical.ToolChoice;
 import dev.caravan.canonical.Warning;
 import dev.caravan.error.GatewayException;
+import dev.caravan.format.JsonInput;
 import dev.caravan.format.responses.ResponsesWire.CreateResponse;
 import dev.caravan.format.responses.ResponsesWire.FunctionTool;
 import dev.caravan.format.responses.ResponsesWire.ReasoningConfig;
@@ -284,10 +285,9 @@ public final class ResponsesApiReader {
 
     /** A client-facing 400 for a read failure, in words a client developer can act on, never Jackson's. */
     private static GatewayException wrongInput(JsonProcessingException e, String prefix) {
-        String path = join(prefix, path(e));
-        if (e instanceof MismatchedInputException && e.getOriginalMessage().startsWith("Trailing token")) {
-            return GatewayException.invalid(
-                    "The request body has data after its JSON object; send exactly one JSON object.", null);
+        String path = join(prefix, JsonInput.path(e));
+        if (JsonInput.trailingData(e)) {
+            return GatewayException.invalid(JsonInput.TRAILING_DATA, null);
         }
         if (e instanceof MismatchedInputException) {
             return GatewayException.invalid(path == null ? "The request body must be a JSON object."
@@ -297,10 +297,7 @@ public final class ResponsesApiReader {
             return GatewayException.invalid(path == null ? "The request body is not a valid Responses API request."
                     : "'" + path + "' is not valid.", path);
         }
-        var location = e.getLocation();
-        return GatewayException.invalid(location == null ? "The request body is not valid JSON."
-                : "The request body is not valid JSON (line " + location.getLineNr() + ", column "
-                + location.getColumnNr() + ").", null);
+        return GatewayException.invalid(JsonInput.notJson(e), null);
     }
 
     private static String join(String prefix, String path) {
@@ -308,24 +305,5 @@ public final class ResponsesApiReader {
             return path;
         }
         return path == null ? prefix : path.startsWith("[") ? prefix + path : prefix + "." + path;
-    }
-
-    /** The JSON path of the field at fault, as {@code input[0].content}. */
-    private static String path(JsonProcessingException e) {
-        if (!(e instanceof JsonMappingException mapping) || mapping.getPath().isEmpty()) {
-            return null;
-        }
-        StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference ref : mapping.getPath()) {
-            if (ref.getFieldName() != null) {
-                if (!sb.isEmpty()) {
-                    sb.append('.');
-                }
-                sb.append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                sb.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return sb.isEmpty() ? null : sb.toString();
     }
 }

@@ -34,7 +34,7 @@ class AnthropicCachingTest {
 
     private JsonNode upstream(String requestJson, RoutingOptions options) {
         ChatRequest request = Json.read(requestJson, ChatRequest.class);
-        return Json.tree(format.toUpstream(request, "claude-sonnet-4-5", options.hints(), warnings).body());
+        return Json.tree(format.toUpstream(request, "claude-sonnet-4-5", options.hints(false), warnings).body());
     }
 
     private static String request(String messagesJson, String moreFields) {

@@ -3,6 +3,7 @@ package dev.caravan.format.openai;
 import dev.caravan.canonical.ChatRequest;
 import dev.caravan.canonical.Json;
 import dev.caravan.canonical.Warning;
+import dev.caravan.format.UpstreamHints;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -18,6 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * in the canonical request's {@code extra}): nothing, each reported once, and the shared request left as it was.
  */
 class AnthropicOnlyFieldsTest {
+
+    private static final UpstreamHints FROM_MESSAGES_API = UpstreamHints.of(false, true);
 
     private static ChatRequest request(String json) {
         return Json.read(json.getBytes(StandardCharsets.UTF_8), ChatRequest.class);
@@ -36,14 +39,28 @@ class AnthropicOnlyFieldsTest {
         String before = new String(Json.write(request), StandardCharsets.UTF_8);
         List<Warning> warnings = new ArrayList<>();
 
-        String sent = new String(new OpenAiFormat().toUpstream(request, "gpt-5-mini", warnings).body(),
-                StandardCharsets.UTF_8);
+        String sent = new String(new OpenAiFormat().toUpstream(request, "gpt-5-mini", FROM_MESSAGES_API, warnings)
+                .body(), StandardCharsets.UTF_8);
 
         String field = param.substring(param.lastIndexOf('.') + 1);
         assertThat(sent).doesNotContain("\"" + field + "\"");
         assertThat(warnings).extracting(Warning::param).containsExactly(param);
         // the request is shared by every attempt: an Anthropic fallback still gets the field
         assertThat(new String(Json.write(request), StandardCharsets.UTF_8)).isEqualTo(before).contains(field);
+    }
+
+    @Test
+    void a_chat_completions_clients_own_extra_fields_reach_an_openai_compatible_server_as_sent() {
+        // vLLM and others read top_k from an OpenAI-style body: only a Messages API request's are Anthropic's
+        ChatRequest request = request("""
+                {"model":"m","top_k":5,"messages":[{"role":"user","content":"hi"}]}""");
+        List<Warning> warnings = new ArrayList<>();
+
+        String sent = new String(new OpenAiFormat().toUpstream(request, "m", UpstreamHints.NONE, warnings).body(),
+                StandardCharsets.UTF_8);
+
+        assertThat(Json.tree(sent.getBytes(StandardCharsets.UTF_8)).path("top_k").asInt()).isEqualTo(5);
+        assertThat(warnings).isEmpty();
     }
 
     @Test
