@@ -5,6 +5,7 @@ import dev.caravan.accounting.Settlement;
 import dev.caravan.accounting.SpendGate;
 import dev.caravan.admin.AdminKey;
 import dev.caravan.api.ChatCompletionsApi;
+import dev.caravan.api.ResponsesApi;
 import dev.caravan.auth.GatewayKeys;
 import dev.caravan.error.ErrorResponder;
 import dev.caravan.format.openai.ErrorBody;
@@ -66,6 +67,16 @@ class RouteSteps {
 
     @Bean
     Processor respondChat(ChatCompletionsApi api) {
+        return api::respond;
+    }
+
+    @Bean
+    Processor acceptResponses(ResponsesApi api) {
+        return api::accept;
+    }
+
+    @Bean
+    Processor respondResponses(ResponsesApi api) {
         return api::respond;
     }
 
