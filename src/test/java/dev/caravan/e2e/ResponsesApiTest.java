@@ -217,6 +217,21 @@ class ResponsesApiTest extends GatewayTestBase {
     }
 
     @Test
+    void raises_a_provider_stream_cut_after_it_began_through_the_sdk() {
+        SIMULATOR.enqueue(Reply.text("one two three four").chunks(4).cutAfterChunks(2));
+
+        assertThatThrownBy(() -> {
+            try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(
+                    ResponseCreateParams.builder().model("anthropic/claude-sonnet-4.6").input("Count").build())) {
+                stream.stream().forEach(event -> assertThat(event.isCompleted()).isFalse());
+            }
+        }).hasMessageContaining("anthropic");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !UsageAccountingTest.RECORDS.isEmpty());
+        assertThat(UsageAccountingTest.RECORDS).singleElement()
+                .satisfies(r -> assertThat(r.outcome()).isEqualTo(UsageRecord.Outcome.ERROR));
+    }
+
+    @Test
     void refuses_previous_response_id_with_a_400_naming_the_field() {
         assertThatThrownBy(() -> client.responses().create(ResponseCreateParams.builder()
                 .model("openai/gpt-5-mini").input("And in Tokyo?").previousResponseId("resp_earlier").build()))
