@@ -6,6 +6,7 @@ import dev.caravan.accounting.SpendGate;
 import dev.caravan.admin.AdminKey;
 import dev.caravan.api.ChatCompletionsApi;
 import dev.caravan.api.MessagesApi;
+import dev.caravan.api.ResponsesApi;
 import dev.caravan.auth.GatewayKeys;
 import dev.caravan.error.ErrorResponder;
 import dev.caravan.format.anthropic.MessagesErrors;
@@ -87,6 +88,16 @@ class RouteSteps {
 
     @Bean
     Processor respondMessages(MessagesApi api) {
+        return api::respond;
+    }
+
+    @Bean
+    Processor acceptResponses(ResponsesApi api) {
+        return api::accept;
+    }
+
+    @Bean
+    Processor respondResponses(ResponsesApi api) {
         return api::respond;
     }
 

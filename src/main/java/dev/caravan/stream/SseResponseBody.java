@@ -87,14 +87,16 @@ public final class SseResponseBody extends InputStream {
                     usage = chunk.usage();
                 }
                 byte[] event = encoder.encode(chunk);
-                if (event.length == 0) {
-                    continue;
-                }
-                if (first) {
+                if (event.length > 0 && first) {
                     first = false;
                     outcome.firstChunk();
                 }
+                // tallied even when the encoder writes nothing for it: the Responses API's finish reason chunk
+                // has no event of its own (response.completed waits for the usage), but the stream did finish
                 tally(chunk);
+                if (event.length == 0) {
+                    continue;
+                }
                 return event;
             }
         } catch (IOException | RuntimeException failure) {

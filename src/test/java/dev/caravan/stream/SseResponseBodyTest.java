@@ -35,8 +35,11 @@ class SseResponseBodyTest {
     private final List<UsageRecord> records = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final Metering metering = new Metering(records::add);
 
-    /** The body as the chat API builds it: an OpenAI encoder, the request's meter told who serves. */
-    private SseResponseBody body(ChunkStream stream) {
+    /**
+     * The body as the chat API builds it: the request's meter told who serves, and an OpenAI encoder unless the test
+     * brings its own.
+     */
+    private SseResponseBody body(ChunkStream stream, ClientStreamEncoder custom) {
         ChatRequest request = Json.read("{\"model\":\"acme/m\",\"stream\":true,\"messages\":[{\"role\":\"user\","
                 + "\"content\":\"hi\"}]}", ChatRequest.class);
         GatewayCall call = new GatewayCall(request, RoutingOptions.NONE);
@@ -48,9 +51,14 @@ class SseResponseBodyTest {
         call.start(attempt);
         RequestMeter meter = metering.open(Caller.ENVIRONMENT);
         meter.served(Served.of(call, plan));
-        OpenAiSseEncoder encoder = new OpenAiSseEncoder(meter.generationId(), call.servingModel(), call.warnings(),
-                RoutingMetadata.of(call, plan), request.includeUsage(), meter::cost);
+        ClientStreamEncoder encoder = custom != null ? custom : new OpenAiSseEncoder(meter.generationId(),
+                call.servingModel(), call.warnings(), RoutingMetadata.of(call, plan), request.includeUsage(),
+                meter::cost);
         return new SseResponseBody(stream, encoder, meter, call.provider(), Duration.ofSeconds(5));
+    }
+
+    private SseResponseBody body(ChunkStream stream) {
+        return body(stream, null);
     }
 
     private static ChunkStream stream(String sse) {
@@ -81,6 +89,44 @@ class SseResponseBodyTest {
             assertThat(r.id()).startsWith("gen_");
         });
         assertThat(out).contains("\"id\":\"" + records.getFirst().id() + "\"");
+    }
+
+    /** The Responses API's encoder writes nothing for the finish reason chunk: it waits for the usage to complete. */
+    @Test
+    void finishes_a_stream_whose_finish_reason_chunk_the_encoder_writes_nothing_for() throws IOException {
+        ChunkStream stream = stream(CHUNK.formatted("Hi", "") + CHUNK.formatted("", ",\"finish_reason\":\"stop\"")
+                + "data: [DONE]\n\n");
+        assertThat(stream.awaitFirst(Duration.ofSeconds(5).toNanos())).isTrue();
+        ClientStreamEncoder textOnly = new ClientStreamEncoder() {
+            @Override
+            public byte[] encode(dev.caravan.canonical.ChatCompletionChunk chunk) {
+                String text = chunk.choices().getFirst().delta().text();
+                return text.isEmpty() ? NOTHING : ("text " + text + "\n").getBytes(StandardCharsets.UTF_8);
+            }
+
+            @Override
+            public byte[] finish() {
+                return "finished\n".getBytes(StandardCharsets.UTF_8);
+            }
+
+            @Override
+            public byte[] error(dev.caravan.error.GatewayException error) {
+                return "failed\n".getBytes(StandardCharsets.UTF_8);
+            }
+
+            @Override
+            public byte[] heartbeat() {
+                return NOTHING;
+            }
+        };
+
+        String out = readAll(body(stream, textOnly));
+
+        assertThat(out).isEqualTo("text Hi\nfinished\n");
+        assertThat(records).singleElement().satisfies(r -> {
+            assertThat(r.outcome()).isEqualTo(UsageRecord.Outcome.SUCCESS);
+            assertThat(r.finishReason()).isEqualTo("stop");
+        });
     }
 
     @Test

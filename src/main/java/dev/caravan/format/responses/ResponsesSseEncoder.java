@@ -8,6 +8,7 @@ import dev.caravan.canonical.ToolCall;
 import dev.caravan.canonical.Usage;
 import dev.caravan.canonical.Warning;
 import dev.caravan.error.GatewayException;
+import dev.caravan.format.openai.OpenAiSseEncoder;
 import dev.caravan.format.responses.ResponsesWire.FunctionCall;
 import dev.caravan.format.responses.ResponsesWire.IncompleteDetails;
 import dev.caravan.format.responses.ResponsesWire.OutputItem;
@@ -17,14 +18,17 @@ import dev.caravan.format.responses.ResponsesWire.Reasoning;
 import dev.caravan.format.responses.ResponsesWire.Response;
 import dev.caravan.format.responses.ResponsesWire.StreamEvent;
 import dev.caravan.format.responses.ResponsesWire.TextPart;
+import dev.caravan.stream.ClientStreamEncoder;
 
 import java.io.ByteArrayOutputStream;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Canonical stream chunks as the Responses API's typed events, for one stream. The SDKs' stream accumulators
@@ -38,8 +42,14 @@ import java.util.Map;
  * calls stay open until the answer moves on to text or ends, so argument fragments of parallel calls may arrive
  * interleaved (each goes to its call by index). Usage arrives in the usage-only chunk after the finish reason, so
  * the response is completed in {@link #finish()}, not when the finish reason is seen.
+ * <p>
+ * Built for a route ({@link #ResponsesSseEncoder(ResponsesRequest, String, long, String, List, JsonNode, Function)}),
+ * it takes the provider's chunks as they come from the stream: it names the serving model itself, adds the gateway's
+ * warnings and routing metadata, and prices the usage, since a stream has no cost header.
  */
-public final class ResponsesSseEncoder {
+public final class ResponsesSseEncoder implements ClientStreamEncoder {
+
+    private static final byte[] KEEP_ALIVE = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
 
     private static final String ADDED = "response.output_item.added";
     private static final String ITEM_DONE = "response.output_item.done";
@@ -49,6 +59,9 @@ public final class ResponsesSseEncoder {
     private final ResponsesRequest request;
     private final String responseId;
     private final long createdAt;
+    /** The serving model when the route names it; null to take the model the chunks carry. */
+    private final String servingModel;
+    private final Function<Usage, BigDecimal> cost;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     /** Every item in {@code output} order; its place in the list is its {@code output_index}. */
     private final List<Item> items = new ArrayList<>();
@@ -71,18 +84,39 @@ public final class ResponsesSseEncoder {
      * @param createdAt    epoch seconds
      */
     public ResponsesSseEncoder(ResponsesRequest request, String generationId, long createdAt) {
+        this(request, generationId, createdAt, null, List.of(), null, usage -> null);
+    }
+
+    /**
+     * @param servingModel    the catalog id of the model that serves, which the Response names whatever the
+     *                        provider's chunks say
+     * @param gatewayWarnings the gateway's own warnings (a tier's cap, the provider format's translation); the
+     *                        request's warnings are added anyway, and a warning in both lists appears once
+     * @param routingMetadata who served and after which attempts, or null
+     * @param cost            the cost of a usage, USD, or null when the model has no prices
+     */
+    public ResponsesSseEncoder(ResponsesRequest request, String generationId, long createdAt, String servingModel,
+                               List<Warning> gatewayWarnings, JsonNode routingMetadata,
+                               Function<Usage, BigDecimal> cost) {
         this.request = request;
         this.responseId = ResponsesApiResponses.responseId(generationId);
         this.createdAt = createdAt;
-        this.model = request.chat().model();
+        this.servingModel = servingModel;
+        this.model = servingModel != null ? servingModel : request.chat().model();
+        this.warnings.addAll(gatewayWarnings);
+        if (routingMetadata != null) {
+            extra.put(OpenAiSseEncoder.METADATA_FIELD, routingMetadata);
+        }
+        this.cost = cost;
     }
 
     /** The events for one chunk (the first also opens the response); often several, sometimes none. */
+    @Override
     public byte[] encode(ChatCompletionChunk chunk) {
         if (ended) {
             return new byte[0];
         }
-        if (chunk.model() != null) {
+        if (servingModel == null && chunk.model() != null) {
             model = chunk.model();
         }
         if (chunk.warnings() != null) {
@@ -91,7 +125,8 @@ public final class ResponsesSseEncoder {
         extra.putAll(chunk.extra());
         start();
         if (chunk.usage() != null) {
-            usage = chunk.usage();
+            BigDecimal price = cost.apply(chunk.usage());
+            usage = price == null ? chunk.usage() : chunk.usage().withCost(price);
         }
         for (ChatCompletionChunk.ChunkChoice choice : chunk.choices() == null
                 ? List.<ChatCompletionChunk.ChunkChoice>of() : chunk.choices()) {
@@ -110,6 +145,7 @@ public final class ResponsesSseEncoder {
     }
 
     /** Closes what is open and completes the response: {@code response.completed}, or {@code .incomplete}. */
+    @Override
     public byte[] finish() {
         if (ended) {
             return new byte[0];
@@ -126,6 +162,7 @@ public final class ResponsesSseEncoder {
     }
 
     /** An {@code error} event for a failure after the stream began; nothing more follows it. */
+    @Override
     public byte[] error(GatewayException e) {
         if (ended) {
             return new byte[0];
@@ -133,6 +170,12 @@ public final class ResponsesSseEncoder {
         ended = true;
         emit(ResponsesErrors.streamError(e, sequence));
         return drain();
+    }
+
+    /** An SSE comment: the SDKs skip it, and it carries no {@code sequence_number}, so none is used up. */
+    @Override
+    public byte[] heartbeat() {
+        return KEEP_ALIVE;
     }
 
     private void start() {

@@ -450,6 +450,46 @@ class ResponsesSseEncoderTest {
         assertThat(output.get(2).path("arguments").textValue()).isEqualTo("{\"q\":2}");
     }
 
+    /**
+     * As the route builds it: the provider's chunks as they come (the provider's own model id), the serving model
+     * named by the route, the gateway's warnings (which hold the request's too) written once, the usage priced.
+     */
+    @Test
+    void names_the_serving_model_prices_the_usage_and_writes_each_warning_once_as_the_route_builds_it()
+            throws IOException {
+        ResponsesRequest request = ResponsesApiReader.read(("{\"model\":\"tier/draft\",\"input\":\"hi\","
+                + "\"stream\":true,\"truncation\":\"auto\"}").getBytes(StandardCharsets.UTF_8));
+        assertThat(request.warnings()).hasSize(1);
+        List<Warning> gateway = new ArrayList<>(request.warnings());
+        gateway.add(Warning.adjusted("max_tokens", "capped by the tier"));
+        JsonNode metadata = Json.tree("{\"gateway\":{\"routing\":{\"finalProvider\":\"openai\"}}}"
+                .getBytes(StandardCharsets.UTF_8));
+        ResponsesSseEncoder encoder = new ResponsesSseEncoder(request, GENERATION_ID, CREATED,
+                "openai/gpt-5-mini", gateway, metadata, usage -> new java.math.BigDecimal("0.0042"));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        out.writeBytes(encoder.encode(ChatCompletionChunk.of("chatcmpl-provider", CREATED, "gpt-5-mini-2025",
+                Message.assistant("Hi", null, null), null)));
+        out.writeBytes(encoder.encode(ChatCompletionChunk.of("chatcmpl-provider", CREATED, "gpt-5-mini-2025",
+                new Message(null, null, null, null, null, null, null, null), FinishReason.STOP)));
+        out.writeBytes(encoder.encode(ChatCompletionChunk.usageOnly("chatcmpl-provider", CREATED,
+                "gpt-5-mini-2025", Usage.of(5, 3, null, null, null))));
+        out.writeBytes(encoder.finish());
+
+        List<Event> events = parse(out.toByteArray());
+
+        assertConsistent(events);
+        assertThat(events.getFirst().data().path("response").path("model").textValue())
+                .isEqualTo("openai/gpt-5-mini");
+        JsonNode response = finalResponse(events);
+        assertThat(response.path("id").textValue()).isEqualTo(ResponsesApiResponses.responseId(GENERATION_ID));
+        assertThat(response.path("model").textValue()).isEqualTo("openai/gpt-5-mini");
+        assertThat(response.path("warnings").findValuesAsText("param")).containsExactly("truncation", "max_tokens");
+        assertThat(response.at("/usage/cost").decimalValue()).isEqualByComparingTo("0.0042");
+        assertThat(response.at("/provider_metadata/gateway/routing/finalProvider").textValue()).isEqualTo("openai");
+        // an SSE comment: no event, so no sequence_number is used up while the provider is silent
+        assertThat(new String(encoder.heartbeat(), StandardCharsets.US_ASCII)).isEqualTo(": keep-alive\n\n");
+    }
+
     @Test
     void warnings_and_provider_metadata_reach_the_final_response() throws IOException {
         Warning warning = Warning.unsupported("seed", "anthropic");
