@@ -4,8 +4,6 @@ import dev.caravan.accounting.RequestMeter;
 import dev.caravan.accounting.Served;
 import dev.caravan.canonical.ChatCompletion;
 import dev.caravan.canonical.Warning;
-import dev.caravan.error.ErrorKind;
-import dev.caravan.error.GatewayException;
 import dev.caravan.format.openai.OpenAiSseEncoder;
 import dev.caravan.format.responses.ResponsesApiReader;
 import dev.caravan.format.responses.ResponsesApiResponses;
@@ -21,10 +19,7 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
-import java.io.IOException;
-import java.io.Reader;
 import java.math.BigDecimal;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 
@@ -51,7 +46,7 @@ public class ResponsesApi {
     }
 
     public void accept(Exchange exchange) {
-        ResponsesRequest request = ResponsesApiReader.read(bytes(intake.jsonBody(exchange.getMessage())));
+        ResponsesRequest request = ResponsesApiReader.read(intake.jsonBytes(exchange.getMessage()));
         if (request.previousResponseId() != null) {
             throw ResponsesErrors.previousResponseNotKept();
         }
@@ -91,7 +86,7 @@ public class ResponsesApi {
                 // no usage from the provider: the meter counts the answer itself (and marks it estimated)
                 completion.choices().forEach(choice -> meter.output(choice.message()));
             }
-            BigDecimal cost = meter.answered(completion.usage(), finishReason(completion));
+            BigDecimal cost = meter.answered(completion.usage(), ChatCompletionsApi.finishReason(completion));
             if (cost != null) {
                 out.setHeader("x-caravan-cost", cost.toPlainString());
             }
@@ -111,28 +106,4 @@ public class ResponsesApi {
      * The body as the reader takes it, read no further than the size limit: a chunked body has no Content-Length
      * for {@link Intake#jsonBody} to check.
      */
-    private byte[] bytes(Reader body) {
-        if (body == null) {
-            return null;
-        }
-        StringBuilder text = new StringBuilder();
-        char[] buffer = new char[8192];
-        try {
-            for (int n = body.read(buffer); n != -1; n = body.read(buffer)) {
-                text.append(buffer, 0, n);
-                if (text.length() > intake.maxRequestBytes()) {
-                    throw new GatewayException(ErrorKind.PAYLOAD_TOO_LARGE, "The request body is larger than the "
-                            + "gateway accepts (" + intake.maxRequestBytes() + " bytes).");
-                }
-            }
-        } catch (IOException e) {
-            throw GatewayException.invalid("The request body could not be read.", null);
-        }
-        return text.toString().getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String finishReason(ChatCompletion completion) {
-        return completion.choices() == null || completion.choices().isEmpty() ? null
-                : completion.choices().get(0).finishReason();
-    }
 }
