@@ -1,22 +1,14 @@
 package dev.caravan.api;
 
-import dev.caravan.accounting.RequestMeter;
-import dev.caravan.accounting.Served;
-import dev.caravan.canonical.ChatCompletion;
 import dev.caravan.canonical.Json;
-import dev.caravan.canonical.Warning;
 import dev.caravan.format.openai.ChatRequestReader;
 import dev.caravan.format.openai.OpenAiSseEncoder;
-import dev.caravan.routing.AttemptPlan;
 import dev.caravan.routing.GatewayCall;
 import dev.caravan.routing.RoutingMetadata;
-import dev.caravan.stream.ChunkStream;
-import dev.caravan.stream.SseResponseBody;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
-import java.math.BigDecimal;
 import java.time.Duration;
 
 /**
@@ -50,47 +42,15 @@ public class ChatCompletionsApi {
      * answer carries.
      */
     public void respond(Exchange exchange) {
-        GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
-        AttemptPlan plan = exchange.getProperty(AttemptPlan.PROPERTY, AttemptPlan.class);
-        RequestMeter meter = exchange.getProperty(RequestMeter.PROPERTY, RequestMeter.class);
-        meter.served(Served.of(call, plan));
-        Message out = exchange.getMessage();
-        Object answer = out.getBody();
-        out.removeHeaders("*");
-        out.setHeader("x-caravan-provider", call.provider());
-        out.setHeader("x-caravan-model", call.servingModel());
-        if (answer instanceof ChunkStream stream) {
-            out.setHeader(Exchange.CONTENT_TYPE, "text/event-stream");
-            out.setHeader("Cache-Control", "no-cache");
-            // proxies in front of the gateway must not buffer the stream either
-            out.setHeader("X-Accel-Buffering", "no");
-            OpenAiSseEncoder encoder = new OpenAiSseEncoder(meter.generationId(), call.servingModel(),
-                    call.warnings(), RoutingMetadata.of(call, plan), call.request().includeUsage(), meter::cost);
-            out.setBody(new SseResponseBody(stream, encoder, meter, call.provider(), heartbeat));
-        } else if (answer instanceof ChatCompletion completion) {
-            out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-            if (completion.usage() == null && completion.choices() != null) {
-                // no usage from the provider: the meter counts the answer itself (and marks it estimated)
-                completion.choices().forEach(choice -> meter.output(choice.message()));
-            }
-            BigDecimal cost = meter.answered(completion.usage(), finishReason(completion));
-            if (cost != null) {
-                out.setHeader("x-caravan-cost", cost.toPlainString());
-            }
-            if (cost != null && completion.usage() != null) {
-                completion = completion.withUsage(completion.usage().withCost(cost));
-            }
-            out.setBody(Json.write(completion.renamed(meter.generationId(), call.servingModel())
-                    .withWarnings(Warning.merge(completion.warnings(), call.warnings()))
-                    .withExtra(OpenAiSseEncoder.METADATA_FIELD, RoutingMetadata.of(call, plan))));
+        Answer answer = Answer.of(exchange);
+        GatewayCall call = answer.call();
+        if (answer.streamed()) {
+            answer.stream(new OpenAiSseEncoder(answer.meter().generationId(), call.servingModel(), call.warnings(),
+                    RoutingMetadata.of(call, answer.plan()), call.request().includeUsage(), answer.meter()::cost),
+                    heartbeat);
         } else {
-            throw new IllegalStateException("provider route returned " + answer);
+            answer.write(Json.write(answer.completion()
+                    .withExtra(OpenAiSseEncoder.METADATA_FIELD, RoutingMetadata.of(call, answer.plan()))));
         }
-    }
-
-    /** The first choice's finish reason, which the meter records; the Messages API answers the same way. */
-    static String finishReason(ChatCompletion completion) {
-        return completion.choices() == null || completion.choices().isEmpty() ? null
-                : completion.choices().get(0).finishReason();
     }
 }

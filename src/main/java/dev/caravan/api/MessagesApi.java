@@ -1,24 +1,15 @@
 package dev.caravan.api;
 
-import dev.caravan.accounting.RequestMeter;
-import dev.caravan.accounting.Served;
-import dev.caravan.canonical.ChatCompletion;
 import dev.caravan.canonical.ChatRequest;
-import dev.caravan.canonical.Warning;
 import dev.caravan.catalog.ModelCatalog;
 import dev.caravan.format.anthropic.MessagesApiReader;
 import dev.caravan.format.anthropic.MessagesApiResponses;
 import dev.caravan.format.anthropic.MessagesModelIds;
 import dev.caravan.format.anthropic.MessagesSseEncoder;
-import dev.caravan.routing.AttemptPlan;
 import dev.caravan.routing.GatewayCall;
-import dev.caravan.stream.ChunkStream;
-import dev.caravan.stream.SseResponseBody;
 import org.apache.camel.Exchange;
-import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
-import java.math.BigDecimal;
 import java.time.Duration;
 
 /**
@@ -68,36 +59,12 @@ public class MessagesApi {
      * answer carries.
      */
     public void respond(Exchange exchange) {
-        GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
-        AttemptPlan plan = exchange.getProperty(AttemptPlan.PROPERTY, AttemptPlan.class);
-        RequestMeter meter = exchange.getProperty(RequestMeter.PROPERTY, RequestMeter.class);
-        meter.served(Served.of(call, plan));
-        Message out = exchange.getMessage();
-        Object answer = out.getBody();
-        out.removeHeaders("*");
-        out.setHeader("x-caravan-provider", call.provider());
-        out.setHeader("x-caravan-model", call.servingModel());
-        if (answer instanceof ChunkStream stream) {
-            out.setHeader(Exchange.CONTENT_TYPE, "text/event-stream");
-            out.setHeader("Cache-Control", "no-cache");
-            // proxies in front of the gateway must not buffer the stream either
-            out.setHeader("X-Accel-Buffering", "no");
-            MessagesSseEncoder encoder = new MessagesSseEncoder(call.servingModel(), call.warnings());
-            out.setBody(new SseResponseBody(stream, encoder, meter, call.provider(), heartbeat));
-        } else if (answer instanceof ChatCompletion completion) {
-            out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-            if (completion.usage() == null && completion.choices() != null) {
-                // no usage from the provider: the meter counts the answer itself (and marks it estimated)
-                completion.choices().forEach(choice -> meter.output(choice.message()));
-            }
-            BigDecimal cost = meter.answered(completion.usage(), ChatCompletionsApi.finishReason(completion));
-            if (cost != null) {
-                out.setHeader("x-caravan-cost", cost.toPlainString());
-            }
-            out.setBody(MessagesApiResponses.toJson(completion.renamed(meter.generationId(), call.servingModel())
-                    .withWarnings(Warning.merge(completion.warnings(), call.warnings())), call.servingModel()));
+        Answer answer = Answer.of(exchange);
+        String model = answer.call().servingModel();
+        if (answer.streamed()) {
+            answer.stream(new MessagesSseEncoder(model, answer.call().warnings()), heartbeat);
         } else {
-            throw new IllegalStateException("provider route returned " + answer);
+            answer.write(MessagesApiResponses.toJson(answer.completion(), model));
         }
     }
 }
