@@ -18,7 +18,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.math.BigDecimal;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -115,36 +114,29 @@ class SpendAcrossReplicasPostgresRedisTest {
         API.budget(a, "project", tenant.projectId(), "0.20", "hard");
         // every provider call takes a while, so reservations made on both instances are held at the same time
         SIMULATOR.setDefaultReply(AT_WORST_CASE.latencyMs(100));
-        // connections to both instances opened before the burst: on a loaded machine, opening them during it can
-        // take long enough for one instance to spend the whole budget before the other admits its first request
-        List<CompletableFuture<HttpResponse<String>>> warmUp = new ArrayList<>();
-        for (int i = 0; i < 100; i++) {
-            warmUp.add(PublicApi.HTTP.sendAsync(HttpRequest.newBuilder(TestGateway.uri(i % 2 == 0 ? a : b,
-                    "/v1/models")).header("Authorization", "Bearer " + tenant.secret()).GET().build(),
-                    HttpResponse.BodyHandlers.ofString()));
-        }
-        for (CompletableFuture<HttpResponse<String>> response : warmUp) {
-            assertThat(response.get(60, TimeUnit.SECONDS).statusCode()).isEqualTo(200);
-        }
-
-        List<CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
-        for (int i = 0; i < 200; i++) {
-            pending.add(PublicApi.HTTP.sendAsync(chatRequest(i % 2 == 0 ? a : b, tenant.secret(), """
-                    {"model":"openai/gpt-5-mini","max_tokens":1000,"messages":[{"role":"user","content":"Say hello"}]}
-                    """).build(), HttpResponse.BodyHandlers.ofString()));
-        }
+        // two waves of parallel requests, alternating between the instances: 80 that all fit (so both instances
+        // serve some whatever the arrival order: in one burst, one instance can admit the whole budget before the
+        // other's first request arrives), then 120 racing across both instances for the 19 places left
         Map<Integer, Integer> servedBy = new HashMap<>();
         List<HttpResponse<String>> refused = new ArrayList<>();
         int served = 0;
-        for (int i = 0; i < pending.size(); i++) {
-            HttpResponse<String> response = pending.get(i).get(60, TimeUnit.SECONDS);
-            assertThat(response.statusCode()).as(response.body()).isIn(200, 402);
-            if (response.statusCode() == 200) {
-                served++;
-                servedBy.merge(i % 2, 1, Integer::sum);
-                assertThat(response.headers().firstValue("x-caravan-cost")).hasValue("0.002002");
-            } else {
-                refused.add(response);
+        for (int wave : List.of(80, 120)) {
+            List<CompletableFuture<HttpResponse<String>>> pending = new ArrayList<>();
+            for (int i = 0; i < wave; i++) {
+                pending.add(PublicApi.HTTP.sendAsync(chatRequest(i % 2 == 0 ? a : b, tenant.secret(), """
+                        {"model":"openai/gpt-5-mini","max_tokens":1000,"messages":[{"role":"user","content":"Say hello"}]}
+                        """).build(), HttpResponse.BodyHandlers.ofString()));
+            }
+            for (int i = 0; i < pending.size(); i++) {
+                HttpResponse<String> response = pending.get(i).get(60, TimeUnit.SECONDS);
+                assertThat(response.statusCode()).as(response.body()).isIn(200, 402);
+                if (response.statusCode() == 200) {
+                    served++;
+                    servedBy.merge(i % 2, 1, Integer::sum);
+                    assertThat(response.headers().firstValue("x-caravan-cost")).hasValue("0.002002");
+                } else {
+                    refused.add(response);
+                }
             }
         }
         assertThat(servedBy).as("both instances served").containsOnlyKeys(0, 1);
