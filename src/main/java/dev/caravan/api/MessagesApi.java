@@ -1,16 +1,20 @@
 package dev.caravan.api;
 
 import dev.caravan.canonical.ChatRequest;
+import dev.caravan.canonical.Json;
 import dev.caravan.catalog.ModelCatalog;
 import dev.caravan.format.anthropic.MessagesApiReader;
 import dev.caravan.format.anthropic.MessagesApiResponses;
 import dev.caravan.format.anthropic.MessagesModelIds;
 import dev.caravan.format.anthropic.MessagesSseEncoder;
 import dev.caravan.routing.GatewayCall;
+import dev.caravan.usage.TokenCount;
 import org.apache.camel.Exchange;
+import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The Anthropic Messages API, {@code POST /v1/messages}, as Claude Code and the Anthropic SDKs call it, served by any
@@ -39,6 +43,22 @@ public class MessagesApi {
         GatewayCall call = intake.route(exchange, withCatalogModel(read.request()));
         call.readFromAnthropicClient();
         call.warnings().addAll(read.warnings());
+    }
+
+    /**
+     * {@code POST /v1/messages/count_tokens}: the request's input tokens as the gateway's tokenizer (o200k) counts
+     * them, for any target, and marked as an estimate ({@code x-caravan-token-count: estimate}); Anthropic's own
+     * count for Anthropic targets is not asked for yet. Nothing is generated, so nothing is metered.
+     */
+    public void countTokens(Exchange exchange) {
+        Message in = exchange.getMessage();
+        MessagesApiReader.Read read = MessagesApiReader.readForCounting(intake.jsonBytes(in));
+        GatewayCall call = intake.route(exchange, withCatalogModel(read.request()));
+        long tokens = TokenCount.input(call.request());
+        in.removeHeaders("*");
+        in.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        in.setHeader("x-caravan-token-count", "estimate");
+        in.setBody(Json.write(Map.of("input_tokens", tokens)));
     }
 
     /**

@@ -92,6 +92,11 @@ class RouteSteps {
     }
 
     @Bean
+    Processor countMessageTokens(MessagesApi api) {
+        return api::countTokens;
+    }
+
+    @Bean
     Processor acceptResponses(ResponsesApi api) {
         return api::accept;
     }

@@ -11,6 +11,7 @@ import com.anthropic.helpers.MessageAccumulator;
 import com.anthropic.models.messages.ContentBlock;
 import com.anthropic.models.messages.ContentBlockParam;
 import com.anthropic.models.messages.Message;
+import com.anthropic.models.messages.MessageCountTokensParams;
 import com.anthropic.models.messages.MessageCreateParams;
 import com.anthropic.models.messages.RawMessageStreamEvent;
 import com.anthropic.models.messages.StopReason;
@@ -244,6 +245,29 @@ class MessagesApiTest extends GatewayTestBase {
                     assertThat(e.statusCode()).isEqualTo(404);
                     assertThat(e.body().toString()).contains("not_found_error").contains("claude-nonesuch-9");
                 });
+    }
+
+    @Test
+    void counts_a_requests_input_tokens_as_an_estimate_without_calling_a_provider() throws Exception {
+        long shortCount = client.messages().countTokens(MessageCountTokensParams.builder().model("claude-sonnet-4-6")
+                .addUserMessage("hi").build()).inputTokens();
+        long longCount = client.messages().countTokens(MessageCountTokensParams.builder().model("claude-sonnet-4-6")
+                .system("You are a careful reviewer of pull requests.")
+                .addUserMessage("Summarise the change in three sentences, then list its risks.").build())
+                .inputTokens();
+        HttpResponse<String> raw = http.send(post("/v1/messages/count_tokens", """
+                {"model":"openai/gpt-5-mini","messages":[{"role":"user","content":"hi"}]}""").build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(shortCount).isPositive();
+        assertThat(longCount).isGreaterThan(shortCount + 10);
+        assertThat(raw.statusCode()).isEqualTo(200);
+        assertThat(raw.headers().firstValue("x-caravan-token-count")).hasValue("estimate");
+        assertThat(json(raw.body()).path("input_tokens").asLong()).isEqualTo(shortCount);
+        assertThat(SIMULATOR.requests()).as("counting generates nothing").isEmpty();
+        assertThatThrownBy(() -> client.messages().countTokens(MessageCountTokensParams.builder()
+                .model("claude-nonesuch-9").addUserMessage("hi").build()))
+                .isInstanceOf(NotFoundException.class);
     }
 
     @Test

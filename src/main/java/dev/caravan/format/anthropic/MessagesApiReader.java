@@ -73,6 +73,23 @@ public final class MessagesApiReader {
     }
 
     public static Read read(byte[] body) {
+        return read(parse(body));
+    }
+
+    /**
+     * A {@code count_tokens} request: a Messages request whose {@code max_tokens} may be left out, as nothing is
+     * generated for it.
+     */
+    public static Read readForCounting(byte[] body) {
+        JsonNode root = parse(body);
+        if (root instanceof ObjectNode request && !request.has("max_tokens")) {
+            // any positive limit: the rest of the request reads the same whatever it is
+            request.put("max_tokens", 1);
+        }
+        return read(root);
+    }
+
+    private static JsonNode parse(byte[] body) {
         if (body == null || body.length == 0) {
             throw GatewayException.invalid("The request body is empty; send a JSON Messages request.", null);
         }
@@ -87,7 +104,7 @@ public final class MessagesApiReader {
         } catch (IOException e) {
             throw GatewayException.invalid("The request body could not be read.", null);
         }
-        return read(root);
+        return root;
     }
 
     public static Read read(JsonNode root) {
