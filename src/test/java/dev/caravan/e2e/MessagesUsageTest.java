@@ -8,11 +8,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.context.annotation.Import;
 
 import java.net.http.HttpResponse;
-import java.time.Duration;
 
 import static dev.caravan.e2e.UsageAccountingTest.RECORDS;
+import static dev.caravan.e2e.UsageAccountingTest.onlyRecord;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * A Messages API request is accounted for as a Chat Completions one is: one usage record, priced from the catalog,
@@ -26,12 +25,6 @@ class MessagesUsageTest extends GatewayTestBase {
     @BeforeEach
     void clearRecords() {
         RECORDS.clear();
-    }
-
-    private UsageRecord onlyRecord() {
-        await().atMost(Duration.ofSeconds(5)).until(() -> !RECORDS.isEmpty());
-        assertThat(RECORDS).hasSize(1);
-        return RECORDS.getFirst();
     }
 
     private HttpResponse<String> messages(String json) throws Exception {

@@ -48,7 +48,8 @@ class UsageAccountingTest extends GatewayTestBase {
         RECORDS.clear();
     }
 
-    private UsageRecord onlyRecord() {
+    /** The one record the request under test left (shared with MessagesUsageTest, which uses the same sink). */
+    static UsageRecord onlyRecord() {
         await().atMost(Duration.ofSeconds(5)).until(() -> !RECORDS.isEmpty());
         assertThat(RECORDS).hasSize(1);
         return RECORDS.getFirst();
