@@ -29,6 +29,8 @@ class NodeClientsTest extends GatewayTestBase {
     private static final Path HARNESS = Path.of("src/test/node");
     /** Far above the harness's few seconds: only a hang gets here, and it must not hold the build. */
     private static final Duration TIMEOUT = Duration.ofMinutes(3);
+    /** One case's limit, so that a hang names the case that hung and the rest still run. */
+    private static final Duration CASE_TIMEOUT = Duration.ofSeconds(30);
 
     @Test
     void official_npm_clients_pass_the_node_harness() throws Exception {
@@ -37,20 +39,24 @@ class NodeClientsTest extends GatewayTestBase {
                     + " (bin/caravan test does it before mvn verify)");
         }
         try (SimulatorControl control = SimulatorControl.start(SIMULATOR, health)) {
-            ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-concurrency=1", "--test-reporter=tap")
+            ProcessBuilder node = new ProcessBuilder("node", "--test", "--test-concurrency=1",
+                    "--test-timeout=" + CASE_TIMEOUT.toMillis(), "--test-reporter=tap")
                     .directory(HARNESS.toFile()).redirectErrorStream(true);
             node.environment().put("CARAVAN_BASE_URL", "http://127.0.0.1:" + port);
             node.environment().put("CARAVAN_KEY", GATEWAY_KEY);
             node.environment().put("SIMULATOR_CONTROL_URL", control.uri().toString());
             Process process = start(node);
-            StringBuilder output = new StringBuilder();
+            // appended by the pump, read here: after join(), or at once if the pump is stuck on a dying process
+            StringBuffer output = new StringBuffer();
             Thread pump = Thread.ofVirtual().start(() -> pump(process, output));
             if (!process.waitFor(TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                // node runs each test file in a child of its own, which would keep the output pipe open
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
                 process.destroyForcibly().waitFor();
-                pump.join();
+                pump.join(Duration.ofSeconds(10));
                 fail("node --test did not finish within " + TIMEOUT + "; its output:\n" + output);
             }
-            pump.join();
+            pump.join(Duration.ofSeconds(10));
             assertThat(process.exitValue()).as("node --test failed; its output:\n%s", output).isZero();
             // a harness that found no test file would also exit 0
             assertThat(output).as("node --test ran no test:\n%s", output).containsPattern("(?m)^# pass [1-9]");
@@ -65,8 +71,7 @@ class NodeClientsTest extends GatewayTestBase {
         }
     }
 
-    /** Read only by the test thread after {@code join()}, so the builder needs no lock. */
-    private static void pump(Process process, StringBuilder output) {
+    private static void pump(Process process, StringBuffer output) {
         try (BufferedReader lines = new BufferedReader(
                 new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
             for (String line; (line = lines.readLine()) != null; ) {
