@@ -106,6 +106,7 @@ describe('errors as the SDK classes', () => {
     assert.ok(error instanceof Anthropic.AuthenticationError, `${error?.constructor?.name}: ${error?.message}`);
     assert.equal(error.status, 401);
     assert.equal(error.error.error.type, 'authentication_error');
+    assert.doesNotMatch(error.message, /cvn-not-a-key/);
   });
 
   test('an unknown model is a NotFoundError (404)', async () => {
