@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every inbound API (Chat Completions, Messages, Responses) × every provider wire format (OpenAI, Anthropic,
  * Gemini), streamed and not, over real sockets: a two-turn tool round trip in raw JSON. Turn one asks a question with
- * one function tool and the simulator answers with a call; turn two sends the call and its result back and the
- * simulator answers text. Each case checks what the client got in its API's shape ({@link MatrixApi}) and what the
+ * one function tool and the simulator answers with a line of text and a call; turn two sends both and the call's
+ * result back and the simulator answers text. Each case checks what the client got in its API's shape ({@link MatrixApi}) and what the
  * provider got in its own ({@link Target}).
  *
  * <pre>
@@ -41,6 +41,8 @@ class CrossFormatMatrixTest extends GatewayTestBase {
 
     /** Escapes and non-ASCII on purpose: arguments cross string (OpenAI) and object (Anthropic, Gemini) forms. */
     private static final String ARGUMENTS = "{\"city\":\"Zürich \\\"Kreis 1\\\"\",\"days\":3}";
+    /** Models often say something before they call a tool; the text travels back beside the call. */
+    private static final String PREAMBLE = "Let me check.";
     private static final String ANSWER = "Clear and 21 degrees in Zürich.";
 
     /**
@@ -82,6 +84,7 @@ class CrossFormatMatrixTest extends GatewayTestBase {
                 assertThat(messages).hasSize(4);
                 JsonNode assistant = messages.get(2);
                 assertThat(assistant.path("role").asText()).isEqualTo("assistant");
+                assertThat(text(assistant.path("content"))).isEqualTo(PREAMBLE);
                 assertThat(assistant.path("tool_calls")).hasSize(1);
                 JsonNode call = assistant.at("/tool_calls/0");
                 assertThat(call.path("id").asText()).isEqualTo(callId);
@@ -125,8 +128,10 @@ class CrossFormatMatrixTest extends GatewayTestBase {
             void assertCallAndResult(JsonNode body, String callId) {
                 JsonNode messages = body.path("messages");
                 assertThat(messages.findValuesAsText("role")).containsExactly("user", "assistant", "user");
-                assertThat(messages.get(1).path("content")).hasSize(1);
-                JsonNode use = messages.get(1).at("/content/0");
+                assertThat(messages.get(1).path("content")).hasSize(2);
+                assertThat(messages.get(1).at("/content/0/type").asText()).isEqualTo("text");
+                assertThat(messages.get(1).at("/content/0/text").asText()).isEqualTo(PREAMBLE);
+                JsonNode use = messages.get(1).at("/content/1");
                 assertThat(use.path("type").asText()).isEqualTo("tool_use");
                 assertThat(use.path("id").asText()).isEqualTo(callId);
                 assertThat(use.path("name").asText()).isEqualTo(TOOL);
@@ -171,8 +176,9 @@ class CrossFormatMatrixTest extends GatewayTestBase {
             void assertCallAndResult(JsonNode body, String callId) {
                 JsonNode contents = body.path("contents");
                 assertThat(contents.findValuesAsText("role")).containsExactly("user", "model", "user");
-                assertThat(contents.get(1).path("parts")).hasSize(1);
-                JsonNode call = contents.get(1).at("/parts/0/functionCall");
+                assertThat(contents.get(1).path("parts")).hasSize(2);
+                assertThat(contents.get(1).at("/parts/0/text").asText()).isEqualTo(PREAMBLE);
+                JsonNode call = contents.get(1).at("/parts/1/functionCall");
                 assertThat(call.path("name").asText()).isEqualTo(TOOL);
                 assertThat(call.path("args")).isEqualTo(json(ARGUMENTS));
                 assertThat(contents.get(2).path("parts")).hasSize(1);
@@ -220,7 +226,7 @@ class CrossFormatMatrixTest extends GatewayTestBase {
                                                                                        boolean stream)
             throws Exception {
         // three pieces: streamed arguments arrive as fragments the client must put back together
-        SIMULATOR.enqueue(Reply.toolCalls(target.call()).chunks(3).usage(40, 12),
+        SIMULATOR.enqueue(Reply.toolCalls(target.call()).withText(PREAMBLE).chunks(3).usage(40, 12),
                 Reply.text(ANSWER).chunks(3).usage(60, 9));
 
         Turn first = send(api, api.firstTurn(target.model, stream), stream);
@@ -234,7 +240,7 @@ class CrossFormatMatrixTest extends GatewayTestBase {
                 assertThat(call.id()).isNotBlank();
             }
         });
-        assertThat(first.text()).isEmpty();
+        assertThat(first.text()).isEqualTo(PREAMBLE);
         assertThat(first.stop()).isEqualTo(api.toolStop);
         assertThat(first.inputTokens()).isEqualTo(40);
         assertThat(first.outputTokens()).isEqualTo(12);
@@ -244,7 +250,7 @@ class CrossFormatMatrixTest extends GatewayTestBase {
         target.assertQuestion(json(asked.body()));
 
         Call call = first.calls().getFirst();
-        Turn second = send(api, api.secondTurn(target.model, stream, call), stream);
+        Turn second = send(api, api.secondTurn(target.model, stream, first), stream);
 
         assertThat(second.text()).isEqualTo(ANSWER);
         assertThat(second.calls()).isEmpty();

@@ -31,17 +31,18 @@ enum MatrixApi {
         }
 
         @Override
-        String secondTurn(String model, boolean stream, Call call) {
+        String secondTurn(String model, boolean stream, Turn first) {
+            Call call = first.calls().getFirst();
             return """
                     {"model":%s,"stream":%s,%s"max_tokens":300,
                      "messages":[{"role":"system","content":%s},{"role":"user","content":%s},
-                       {"role":"assistant","content":null,"tool_calls":[{"id":%s,"type":"function",
+                       {"role":"assistant","content":%s,"tool_calls":[{"id":%s,"type":"function",
                          "function":{"name":%s,"arguments":%s}}]},
                        {"role":"tool","tool_call_id":%s,"content":%s}],
                      "tools":[{"type":"function","function":{"name":%s,"description":%s,"parameters":%s}}]}"""
                     .formatted(q(model), stream, stream ? "\"stream_options\":{\"include_usage\":true}," : "",
-                            q(SYSTEM), q(QUESTION), q(call.id()), q(call.name()), q(call.arguments()),
-                            q(call.id()), q(RESULT), q(TOOL), q(DESCRIPTION), SCHEMA);
+                            q(SYSTEM), q(QUESTION), q(first.text()), q(call.id()), q(call.name()),
+                            q(call.arguments()), q(call.id()), q(RESULT), q(TOOL), q(DESCRIPTION), SCHEMA);
         }
 
         @Override
@@ -109,15 +110,18 @@ enum MatrixApi {
         }
 
         @Override
-        String secondTurn(String model, boolean stream, Call call) {
+        String secondTurn(String model, boolean stream, Turn first) {
+            Call call = first.calls().getFirst();
             return """
                     {"model":%s,"stream":%s,"max_tokens":300,"system":%s,
                      "messages":[{"role":"user","content":%s},
-                       {"role":"assistant","content":[{"type":"tool_use","id":%s,"name":%s,"input":%s}]},
+                       {"role":"assistant","content":[{"type":"text","text":%s},
+                         {"type":"tool_use","id":%s,"name":%s,"input":%s}]},
                        {"role":"user","content":[{"type":"tool_result","tool_use_id":%s,"content":%s}]}],
                      "tools":[{"name":%s,"description":%s,"input_schema":%s}]}"""
-                    .formatted(q(model), stream, q(SYSTEM), q(QUESTION), q(call.id()), q(call.name()),
-                            call.arguments(), q(call.id()), q(RESULT), q(TOOL), q(DESCRIPTION), SCHEMA);
+                    .formatted(q(model), stream, q(SYSTEM), q(QUESTION), q(first.text()), q(call.id()),
+                            q(call.name()), call.arguments(), q(call.id()), q(RESULT), q(TOOL), q(DESCRIPTION),
+                            SCHEMA);
         }
 
         @Override
@@ -191,15 +195,18 @@ enum MatrixApi {
         }
 
         @Override
-        String secondTurn(String model, boolean stream, Call call) {
+        String secondTurn(String model, boolean stream, Turn first) {
+            Call call = first.calls().getFirst();
             return """
                     {"model":%s,"stream":%s,"max_output_tokens":300,"instructions":%s,
                      "input":[{"role":"user","content":%s},
+                       {"type":"message","role":"assistant","content":[{"type":"output_text","text":%s}]},
                        {"type":"function_call","call_id":%s,"name":%s,"arguments":%s},
                        {"type":"function_call_output","call_id":%s,"output":%s}],
                      "tools":[{"type":"function","name":%s,"description":%s,"parameters":%s}]}"""
-                    .formatted(q(model), stream, q(SYSTEM), q(QUESTION), q(call.id()), q(call.name()),
-                            q(call.arguments()), q(call.id()), q(RESULT), q(TOOL), q(DESCRIPTION), SCHEMA);
+                    .formatted(q(model), stream, q(SYSTEM), q(QUESTION), q(first.text()), q(call.id()),
+                            q(call.name()), q(call.arguments()), q(call.id()), q(RESULT), q(TOOL), q(DESCRIPTION),
+                            SCHEMA);
         }
 
         @Override
@@ -286,8 +293,11 @@ enum MatrixApi {
     /** The first request: a system prompt, the user's question and one function tool. */
     abstract String firstTurn(String model, boolean stream);
 
-    /** The second request: the first one's messages, the model's call as the client got it, and the call's result. */
-    abstract String secondTurn(String model, boolean stream, Call call);
+    /**
+     * The second request: the first one's messages, the model's answer as the client got it (its text and its one
+     * call), and the call's result.
+     */
+    abstract String secondTurn(String model, boolean stream, Turn first);
 
     abstract Turn answer(JsonNode body);
 
