@@ -13,11 +13,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 import java.io.IOException;
 import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import static dev.caravan.e2e.MatrixApi.DESCRIPTION;
 import static dev.caravan.e2e.MatrixApi.QUESTION;
-import static dev.caravan.e2e.MatrixApi.RESULT;
 import static dev.caravan.e2e.MatrixApi.SCHEMA;
 import static dev.caravan.e2e.MatrixApi.SYSTEM;
 import static dev.caravan.e2e.MatrixApi.TOOL;
@@ -26,8 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Every inbound API (Chat Completions, Messages, Responses) × every provider wire format (OpenAI, Anthropic,
  * Gemini), streamed and not, over real sockets: a two-turn tool round trip in raw JSON. Turn one asks a question with
- * one function tool and the simulator answers with a line of text and a call; turn two sends both and the call's
- * result back and the simulator answers text. Each case checks what the client got in its API's shape ({@link MatrixApi}) and what the
+ * one function tool and the simulator answers with a line of text and two parallel calls of it; turn two sends
+ * them back with each call's result and the simulator answers text. Each case checks what the client got in its API's shape ({@link MatrixApi}) and what the
  * provider got in its own ({@link Target}).
  *
  * <pre>
@@ -39,9 +39,16 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class CrossFormatMatrixTest extends GatewayTestBase {
 
-    /** Escapes and non-ASCII on purpose: arguments cross string (OpenAI) and object (Anthropic, Gemini) forms. */
-    private static final String ARGUMENTS = "{\"city\":\"Zürich \\\"Kreis 1\\\"\",\"days\":3}";
-    /** Models often say something before they call a tool; the text travels back beside the call. */
+    /**
+     * Two parallel calls of the one tool, each answered by its own result: only the call ids tell the results apart
+     * (and, for Gemini, their order). Escapes and non-ASCII on purpose: arguments cross string (OpenAI) and object
+     * (Anthropic, Gemini) forms.
+     */
+    private static final List<String> ARGUMENTS = List.of("{\"city\":\"Zürich \\\"Kreis 1\\\"\",\"days\":3}",
+            "{\"city\":\"Paris\",\"days\":1}");
+    private static final List<String> RESULTS = List.of("{\"celsius\":21,\"sky\":\"clear\"}",
+            "{\"celsius\":17,\"sky\":\"rain\"}");
+    /** Models often say something before they call a tool; the text travels back beside the calls. */
     private static final String PREAMBLE = "Let me check.";
     private static final String ANSWER = "Clear and 21 degrees in Zürich.";
 
@@ -78,23 +85,24 @@ class CrossFormatMatrixTest extends GatewayTestBase {
                 assertThat(text(messages.get(1).path("content"))).isEqualTo(QUESTION);
             }
 
+            /** One assistant message with the text and both calls, then one tool message per result. */
             @Override
-            void assertCallAndResult(JsonNode body, String callId) {
+            void assertCallsAndResults(JsonNode body, List<Call> calls) {
                 JsonNode messages = body.path("messages");
-                assertThat(messages).hasSize(4);
+                assertThat(messages.findValuesAsText("role")).endsWith("user", "assistant", "tool", "tool");
                 JsonNode assistant = messages.get(2);
-                assertThat(assistant.path("role").asText()).isEqualTo("assistant");
                 assertThat(text(assistant.path("content"))).isEqualTo(PREAMBLE);
-                assertThat(assistant.path("tool_calls")).hasSize(1);
-                JsonNode call = assistant.at("/tool_calls/0");
-                assertThat(call.path("id").asText()).isEqualTo(callId);
-                assertThat(call.path("type").asText()).isEqualTo("function");
-                assertThat(call.at("/function/name").asText()).isEqualTo(TOOL);
-                assertThat(json(call.at("/function/arguments").asText())).isEqualTo(json(ARGUMENTS));
-                JsonNode result = messages.get(3);
-                assertThat(result.path("role").asText()).isEqualTo("tool");
-                assertThat(result.path("tool_call_id").asText()).isEqualTo(callId);
-                assertThat(text(result.path("content"))).isEqualTo(RESULT);
+                assertThat(assistant.path("tool_calls")).hasSize(2);
+                for (int i = 0; i < 2; i++) {
+                    JsonNode call = assistant.path("tool_calls").get(i);
+                    assertThat(call.path("id").asText()).isEqualTo(calls.get(i).id());
+                    assertThat(call.path("type").asText()).isEqualTo("function");
+                    assertThat(call.at("/function/name").asText()).isEqualTo(TOOL);
+                    assertThat(json(call.at("/function/arguments").asText())).isEqualTo(json(ARGUMENTS.get(i)));
+                    JsonNode result = messages.get(3 + i);
+                    assertThat(result.path("tool_call_id").asText()).isEqualTo(calls.get(i).id());
+                    assertThat(text(result.path("content"))).isEqualTo(RESULTS.get(i));
+                }
             }
         },
 
@@ -124,23 +132,28 @@ class CrossFormatMatrixTest extends GatewayTestBase {
                 assertThat(text(body.at("/messages/0/content"))).isEqualTo(QUESTION);
             }
 
+            /** One assistant turn of a text block and two tool_use blocks, one user turn of two tool_result blocks. */
             @Override
-            void assertCallAndResult(JsonNode body, String callId) {
+            void assertCallsAndResults(JsonNode body, List<Call> calls) {
                 JsonNode messages = body.path("messages");
                 assertThat(messages.findValuesAsText("role")).containsExactly("user", "assistant", "user");
-                assertThat(messages.get(1).path("content")).hasSize(2);
-                assertThat(messages.get(1).at("/content/0/type").asText()).isEqualTo("text");
-                assertThat(messages.get(1).at("/content/0/text").asText()).isEqualTo(PREAMBLE);
-                JsonNode use = messages.get(1).at("/content/1");
-                assertThat(use.path("type").asText()).isEqualTo("tool_use");
-                assertThat(use.path("id").asText()).isEqualTo(callId);
-                assertThat(use.path("name").asText()).isEqualTo(TOOL);
-                assertThat(use.path("input")).isEqualTo(json(ARGUMENTS));
-                assertThat(messages.get(2).path("content")).hasSize(1);
-                JsonNode result = messages.get(2).at("/content/0");
-                assertThat(result.path("type").asText()).isEqualTo("tool_result");
-                assertThat(result.path("tool_use_id").asText()).isEqualTo(callId);
-                assertThat(text(result.path("content"))).isEqualTo(RESULT);
+                JsonNode assistant = messages.get(1).path("content");
+                assertThat(assistant).hasSize(3);
+                assertThat(assistant.at("/0/type").asText()).isEqualTo("text");
+                assertThat(assistant.at("/0/text").asText()).isEqualTo(PREAMBLE);
+                JsonNode results = messages.get(2).path("content");
+                assertThat(results).hasSize(2);
+                for (int i = 0; i < 2; i++) {
+                    JsonNode use = assistant.get(1 + i);
+                    assertThat(use.path("type").asText()).isEqualTo("tool_use");
+                    assertThat(use.path("id").asText()).isEqualTo(calls.get(i).id());
+                    assertThat(use.path("name").asText()).isEqualTo(TOOL);
+                    assertThat(use.path("input")).isEqualTo(json(ARGUMENTS.get(i)));
+                    JsonNode result = results.get(i);
+                    assertThat(result.path("type").asText()).isEqualTo("tool_result");
+                    assertThat(result.path("tool_use_id").asText()).isEqualTo(calls.get(i).id());
+                    assertThat(text(result.path("content"))).isEqualTo(RESULTS.get(i));
+                }
             }
         },
 
@@ -171,20 +184,27 @@ class CrossFormatMatrixTest extends GatewayTestBase {
                 assertThat(text(body.at("/contents/0/parts"))).isEqualTo(QUESTION);
             }
 
-            /** Gemini correlates a response with its call by the function's name: the gateway finds it by call id. */
+            /**
+             * Gemini ties a response to its call by the function's name (the gateway finds it by call id) and, for
+             * two calls of one function, by their order: the responses come in one user turn, in the calls' order.
+             */
             @Override
-            void assertCallAndResult(JsonNode body, String callId) {
+            void assertCallsAndResults(JsonNode body, List<Call> calls) {
                 JsonNode contents = body.path("contents");
                 assertThat(contents.findValuesAsText("role")).containsExactly("user", "model", "user");
-                assertThat(contents.get(1).path("parts")).hasSize(2);
-                assertThat(contents.get(1).at("/parts/0/text").asText()).isEqualTo(PREAMBLE);
-                JsonNode call = contents.get(1).at("/parts/1/functionCall");
-                assertThat(call.path("name").asText()).isEqualTo(TOOL);
-                assertThat(call.path("args")).isEqualTo(json(ARGUMENTS));
-                assertThat(contents.get(2).path("parts")).hasSize(1);
-                JsonNode result = contents.get(2).at("/parts/0/functionResponse");
-                assertThat(result.path("name").asText()).isEqualTo(TOOL);
-                assertThat(result.path("response")).isEqualTo(json(RESULT));
+                JsonNode model = contents.get(1).path("parts");
+                assertThat(model).hasSize(3);
+                assertThat(model.at("/0/text").asText()).isEqualTo(PREAMBLE);
+                JsonNode results = contents.get(2).path("parts");
+                assertThat(results).hasSize(2);
+                for (int i = 0; i < 2; i++) {
+                    JsonNode call = model.get(1 + i).path("functionCall");
+                    assertThat(call.path("name").asText()).isEqualTo(TOOL);
+                    assertThat(call.path("args")).isEqualTo(json(ARGUMENTS.get(i)));
+                    JsonNode result = results.get(i).path("functionResponse");
+                    assertThat(result.path("name").asText()).isEqualTo(TOOL);
+                    assertThat(result.path("response")).isEqualTo(json(RESULTS.get(i)));
+                }
             }
         };
 
@@ -206,12 +226,15 @@ class CrossFormatMatrixTest extends GatewayTestBase {
         /** The system prompt and the user's question, in this format's places. */
         abstract void assertQuestion(JsonNode body);
 
-        /** The replayed call and its result, in this format's shape, tied to each other and to the client's id. */
-        abstract void assertCallAndResult(JsonNode body, String callId);
+        /** The replayed calls and their results, in this format's shape, tied to each other by the client's ids. */
+        abstract void assertCallsAndResults(JsonNode body, List<Call> calls);
 
-        ToolCallSpec call() {
-            ToolCallSpec spec = ToolCallSpec.of(TOOL, ARGUMENTS);
-            return callId == null ? spec : spec.withId(callId);
+        /** The simulator's two calls, with this format's ids ({@code callId} and a number) where it has ids. */
+        ToolCallSpec[] calls() {
+            return IntStream.range(0, ARGUMENTS.size()).mapToObj(i -> {
+                ToolCallSpec spec = ToolCallSpec.of(TOOL, ARGUMENTS.get(i));
+                return callId == null ? spec : spec.withId(callId + (i + 1));
+            }).toArray(ToolCallSpec[]::new);
         }
     }
 
@@ -226,20 +249,19 @@ class CrossFormatMatrixTest extends GatewayTestBase {
                                                                                        boolean stream)
             throws Exception {
         // three pieces: streamed arguments arrive as fragments the client must put back together
-        SIMULATOR.enqueue(Reply.toolCalls(target.call()).withText(PREAMBLE).chunks(3).usage(40, 12),
+        SIMULATOR.enqueue(Reply.toolCalls(target.calls()).withText(PREAMBLE).chunks(3).usage(40, 12),
                 Reply.text(ANSWER).chunks(3).usage(60, 9));
 
         Turn first = send(api, api.firstTurn(target.model, stream), stream);
 
-        assertThat(first.calls()).singleElement().satisfies(call -> {
+        assertThat(first.calls()).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            Call call = first.calls().get(i);
             assertThat(call.name()).isEqualTo(TOOL);
-            assertThat(json(call.arguments())).isEqualTo(json(ARGUMENTS));
-            if (target.callId != null) {
-                assertThat(call.id()).isEqualTo(target.callId);
-            } else {
-                assertThat(call.id()).isNotBlank();
-            }
-        });
+            assertThat(json(call.arguments())).isEqualTo(json(ARGUMENTS.get(i)));
+            assertThat(call.id()).isEqualTo(target.callId == null ? call.id() : target.callId + (i + 1)).isNotBlank();
+        }
+        assertThat(first.calls().get(0).id()).isNotEqualTo(first.calls().get(1).id());
         assertThat(first.text()).isEqualTo(PREAMBLE);
         assertThat(first.stop()).isEqualTo(api.toolStop);
         assertThat(first.inputTokens()).isEqualTo(40);
@@ -249,8 +271,7 @@ class CrossFormatMatrixTest extends GatewayTestBase {
         target.assertTools(json(asked.body()));
         target.assertQuestion(json(asked.body()));
 
-        Call call = first.calls().getFirst();
-        Turn second = send(api, api.secondTurn(target.model, stream, first), stream);
+        Turn second = send(api, api.secondTurn(target.model, stream, first, RESULTS), stream);
 
         assertThat(second.text()).isEqualTo(ANSWER);
         assertThat(second.calls()).isEmpty();
@@ -263,7 +284,7 @@ class CrossFormatMatrixTest extends GatewayTestBase {
         target.assertEndpoint(replayed, stream);
         target.assertTools(json(replayed.body()));
         target.assertQuestion(json(replayed.body()));
-        target.assertCallAndResult(json(replayed.body()), call.id());
+        target.assertCallsAndResults(json(replayed.body()), first.calls());
     }
 
     private Turn send(MatrixApi api, String body, boolean stream) throws IOException, InterruptedException {

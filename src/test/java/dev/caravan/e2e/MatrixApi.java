@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiFunction;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,18 +32,21 @@ enum MatrixApi {
         }
 
         @Override
-        String secondTurn(String model, boolean stream, Turn first) {
-            Call call = first.calls().getFirst();
+        String secondTurn(String model, boolean stream, Turn first, List<String> results) {
             return """
                     {"model":%s,"stream":%s,%s"max_tokens":300,
                      "messages":[{"role":"system","content":%s},{"role":"user","content":%s},
-                       {"role":"assistant","content":%s,"tool_calls":[{"id":%s,"type":"function",
-                         "function":{"name":%s,"arguments":%s}}]},
-                       {"role":"tool","tool_call_id":%s,"content":%s}],
+                       {"role":"assistant","content":%s,"tool_calls":[%s]},%s],
                      "tools":[{"type":"function","function":{"name":%s,"description":%s,"parameters":%s}}]}"""
                     .formatted(q(model), stream, stream ? "\"stream_options\":{\"include_usage\":true}," : "",
-                            q(SYSTEM), q(QUESTION), q(first.text()), q(call.id()), q(call.name()),
-                            q(call.arguments()), q(call.id()), q(RESULT), q(TOOL), q(DESCRIPTION), SCHEMA);
+                            q(SYSTEM), q(QUESTION), q(first.text()),
+                            each(first.calls(), results, (call, result) -> """
+                                    {"id":%s,"type":"function","function":{"name":%s,"arguments":%s}}"""
+                                    .formatted(q(call.id()), q(call.name()), q(call.arguments()))),
+                            each(first.calls(), results, (call, result) -> """
+                                    {"role":"tool","tool_call_id":%s,"content":%s}"""
+                                    .formatted(q(call.id()), q(result))),
+                            q(TOOL), q(DESCRIPTION), SCHEMA);
         }
 
         @Override
@@ -110,18 +114,21 @@ enum MatrixApi {
         }
 
         @Override
-        String secondTurn(String model, boolean stream, Turn first) {
-            Call call = first.calls().getFirst();
+        String secondTurn(String model, boolean stream, Turn first, List<String> results) {
             return """
                     {"model":%s,"stream":%s,"max_tokens":300,"system":%s,
                      "messages":[{"role":"user","content":%s},
-                       {"role":"assistant","content":[{"type":"text","text":%s},
-                         {"type":"tool_use","id":%s,"name":%s,"input":%s}]},
-                       {"role":"user","content":[{"type":"tool_result","tool_use_id":%s,"content":%s}]}],
+                       {"role":"assistant","content":[{"type":"text","text":%s},%s]},
+                       {"role":"user","content":[%s]}],
                      "tools":[{"name":%s,"description":%s,"input_schema":%s}]}"""
-                    .formatted(q(model), stream, q(SYSTEM), q(QUESTION), q(first.text()), q(call.id()),
-                            q(call.name()), call.arguments(), q(call.id()), q(RESULT), q(TOOL), q(DESCRIPTION),
-                            SCHEMA);
+                    .formatted(q(model), stream, q(SYSTEM), q(QUESTION), q(first.text()),
+                            each(first.calls(), results, (call, result) -> """
+                                    {"type":"tool_use","id":%s,"name":%s,"input":%s}"""
+                                    .formatted(q(call.id()), q(call.name()), call.arguments())),
+                            each(first.calls(), results, (call, result) -> """
+                                    {"type":"tool_result","tool_use_id":%s,"content":%s}"""
+                                    .formatted(q(call.id()), q(result))),
+                            q(TOOL), q(DESCRIPTION), SCHEMA);
         }
 
         @Override
@@ -195,18 +202,21 @@ enum MatrixApi {
         }
 
         @Override
-        String secondTurn(String model, boolean stream, Turn first) {
-            Call call = first.calls().getFirst();
+        String secondTurn(String model, boolean stream, Turn first, List<String> results) {
             return """
                     {"model":%s,"stream":%s,"max_output_tokens":300,"instructions":%s,
                      "input":[{"role":"user","content":%s},
                        {"type":"message","role":"assistant","content":[{"type":"output_text","text":%s}]},
-                       {"type":"function_call","call_id":%s,"name":%s,"arguments":%s},
-                       {"type":"function_call_output","call_id":%s,"output":%s}],
+                       %s,%s],
                      "tools":[{"type":"function","name":%s,"description":%s,"parameters":%s}]}"""
-                    .formatted(q(model), stream, q(SYSTEM), q(QUESTION), q(first.text()), q(call.id()),
-                            q(call.name()), q(call.arguments()), q(call.id()), q(RESULT), q(TOOL), q(DESCRIPTION),
-                            SCHEMA);
+                    .formatted(q(model), stream, q(SYSTEM), q(QUESTION), q(first.text()),
+                            each(first.calls(), results, (call, result) -> """
+                                    {"type":"function_call","call_id":%s,"name":%s,"arguments":%s}"""
+                                    .formatted(q(call.id()), q(call.name()), q(call.arguments()))),
+                            each(first.calls(), results, (call, result) -> """
+                                    {"type":"function_call_output","call_id":%s,"output":%s}"""
+                                    .formatted(q(call.id()), q(result))),
+                            q(TOOL), q(DESCRIPTION), SCHEMA);
         }
 
         @Override
@@ -271,12 +281,11 @@ enum MatrixApi {
     };
 
     static final String SYSTEM = "You are terse.";
-    static final String QUESTION = "What is the weather in Zürich?";
+    static final String QUESTION = "What is the weather in Zürich and in Paris?";
     static final String TOOL = "get_weather";
     static final String DESCRIPTION = "Current weather in a city";
     static final String SCHEMA = """
             {"type":"object","properties":{"city":{"type":"string"},"days":{"type":"integer"}},"required":["city"]}""";
-    static final String RESULT = "{\"celsius\":21,\"sky\":\"clear\"}";
 
     /** The path the API is served on. */
     final String path;
@@ -294,10 +303,10 @@ enum MatrixApi {
     abstract String firstTurn(String model, boolean stream);
 
     /**
-     * The second request: the first one's messages, the model's answer as the client got it (its text and its one
-     * call), and the call's result.
+     * The second request: the first one's messages, the model's answer as the client got it (its text and its calls),
+     * and each call's result, in the calls' order.
      */
-    abstract String secondTurn(String model, boolean stream, Turn first);
+    abstract String secondTurn(String model, boolean stream, Turn first, List<String> results);
 
     abstract Turn answer(JsonNode body);
 
@@ -313,6 +322,16 @@ enum MatrixApi {
 
     /** One answer in neutral terms: its text, its tool calls, how it stopped and the tokens it reports. */
     record Turn(String text, List<Call> calls, String stop, int inputTokens, int outputTokens) {
+    }
+
+    /** One JSON element per call and its result, comma-separated. */
+    private static String each(List<Call> calls, List<String> results, BiFunction<Call, String, String> element) {
+        assertThat(results).hasSameSizeAs(calls);
+        List<String> elements = new ArrayList<>();
+        for (int i = 0; i < calls.size(); i++) {
+            elements.add(element.apply(calls.get(i), results.get(i)));
+        }
+        return String.join(",", elements);
     }
 
     private static String q(String value) {
