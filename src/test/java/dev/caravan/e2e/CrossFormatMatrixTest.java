@@ -252,7 +252,7 @@ class CrossFormatMatrixTest extends GatewayTestBase {
         SIMULATOR.enqueue(Reply.toolCalls(target.calls()).withText(PREAMBLE).chunks(3).usage(40, 12),
                 Reply.text(ANSWER).chunks(3).usage(60, 9));
 
-        Turn first = send(api, api.firstTurn(target.model, stream), stream);
+        Turn first = send(api, target, api.firstTurn(target.model, stream), stream);
 
         assertThat(first.calls()).hasSize(2);
         for (int i = 0; i < 2; i++) {
@@ -271,7 +271,7 @@ class CrossFormatMatrixTest extends GatewayTestBase {
         target.assertTools(json(asked.body()));
         target.assertQuestion(json(asked.body()));
 
-        Turn second = send(api, api.secondTurn(target.model, stream, first, RESULTS), stream);
+        Turn second = send(api, target, api.secondTurn(target.model, stream, first, RESULTS), stream);
 
         assertThat(second.text()).isEqualTo(ANSWER);
         assertThat(second.calls()).isEmpty();
@@ -287,9 +287,12 @@ class CrossFormatMatrixTest extends GatewayTestBase {
         target.assertCallsAndResults(json(replayed.body()), first.calls());
     }
 
-    private Turn send(MatrixApi api, String body, boolean stream) throws IOException, InterruptedException {
+    private Turn send(MatrixApi api, Target target, String body, boolean stream)
+            throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(post(api.path, body).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        assertThat(response.headers().firstValue("x-caravan-provider"))
+                .hasValue(target.model.substring(0, target.model.indexOf('/')));
         assertThat(response.headers().firstValue("content-type")).hasValueSatisfying(type ->
                 assertThat(type).startsWith(stream ? "text/event-stream" : "application/json"));
         return api.read(response.body(), stream);

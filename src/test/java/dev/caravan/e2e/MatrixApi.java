@@ -150,7 +150,9 @@ enum MatrixApi {
 
         /**
          * Blocks by index: a tool_use block's start names the call, its input_json_delta fragments add up to the
-         * input; the stop reason and the usage come in message_delta, after the last block.
+         * input; the stop reason comes in message_delta, after the last block. Usage as the SDKs' accumulators read
+         * it: message_start's, each count that message_delta carries replacing it (the gateway's encoder sends 0 input
+         * tokens at the start and the count at the end; Anthropic itself may send the input count at the start only).
          */
         @Override
         Turn streamed(String sse) {
@@ -159,6 +161,7 @@ enum MatrixApi {
             assertThat(events.getLast().event()).isEqualTo("message_stop");
             StringBuilder text = new StringBuilder();
             Map<Integer, String[]> calls = new TreeMap<>();
+            JsonNode start = events.getFirst().data().at("/message/usage");
             JsonNode end = null;
             for (Named event : events) {
                 JsonNode data = event.data();
@@ -185,9 +188,11 @@ enum MatrixApi {
                 }
             }
             assertThat(end).as("message_delta").isNotNull();
+            JsonNode usage = end.path("usage");
             return new Turn(text.toString(), calls.values().stream().map(p -> new Call(p[0], p[1], p[2])).toList(),
-                    end.at("/delta/stop_reason").asText(), end.at("/usage/input_tokens").asInt(),
-                    end.at("/usage/output_tokens").asInt());
+                    end.at("/delta/stop_reason").asText(),
+                    (usage.has("input_tokens") ? usage : start).path("input_tokens").asInt(),
+                    (usage.has("output_tokens") ? usage : start).path("output_tokens").asInt());
         }
     },
 
