@@ -73,10 +73,14 @@ enum MatrixApi {
             Map<Integer, String[]> calls = new TreeMap<>();
             String finish = null;
             JsonNode usage = null;
+            boolean assistant = false;
             for (JsonNode chunk : SseEvents.chunks(sse)) {
                 assertThat(chunk.path("object").asText()).isEqualTo("chat.completion.chunk");
                 for (JsonNode choice : chunk.path("choices")) {
+                    // the OpenAI SDKs' stream helpers need the choice's index and the role in some chunk
+                    assertThat(choice.path("index").isInt()).as("choices[].index").isTrue();
                     JsonNode delta = choice.path("delta");
+                    assistant |= delta.path("role").asText().equals("assistant");
                     text.append(delta.path("content").asText(""));
                     for (JsonNode call : delta.path("tool_calls")) {
                         String[] parts = calls.computeIfAbsent(call.path("index").asInt(), i -> new String[] {
@@ -90,6 +94,7 @@ enum MatrixApi {
                         parts[2] += call.at("/function/arguments").asText("");
                     }
                     if (choice.hasNonNull("finish_reason")) {
+                        assertThat(finish).as("a second finish_reason").isNull();
                         finish = choice.path("finish_reason").asText();
                     }
                 }
@@ -97,6 +102,7 @@ enum MatrixApi {
                     usage = chunk.path("usage");
                 }
             }
+            assertThat(assistant).as("a delta with role assistant").isTrue();
             assertThat(usage).as("the usage chunk include_usage asks for").isNotNull();
             return new Turn(text.toString(), calls.values().stream().map(p -> new Call(p[0], p[1], p[2])).toList(),
                     finish, usage.path("prompt_tokens").asInt(), usage.path("completion_tokens").asInt());
@@ -163,11 +169,17 @@ enum MatrixApi {
             Map<Integer, String[]> calls = new TreeMap<>();
             JsonNode start = events.getFirst().data().at("/message/usage");
             JsonNode end = null;
+            int blocks = 0;
+            Integer open = null;
             for (Named event : events) {
                 JsonNode data = event.data();
                 int index = data.path("index").asInt();
                 switch (event.event()) {
                     case "content_block_start" -> {
+                        // blocks are numbered from 0 in order, one open at a time
+                        assertThat(open).as("a block still open at the next start").isNull();
+                        assertThat(index).isEqualTo(blocks++);
+                        open = index;
                         JsonNode block = data.path("content_block");
                         if (block.path("type").asText().equals("tool_use")) {
                             calls.put(index, new String[] {block.path("id").asText(), block.path("name").asText(),
@@ -175,6 +187,7 @@ enum MatrixApi {
                         }
                     }
                     case "content_block_delta" -> {
+                        assertThat(index).as("a delta outside its open block").isEqualTo(open);
                         JsonNode delta = data.path("delta");
                         switch (delta.path("type").asText()) {
                             case "text_delta" -> text.append(delta.path("text").asText());
@@ -182,11 +195,16 @@ enum MatrixApi {
                             default -> throw new AssertionError("unexpected delta " + delta);
                         }
                     }
+                    case "content_block_stop" -> {
+                        assertThat(index).as("a stop for a block not open").isEqualTo(open);
+                        open = null;
+                    }
                     case "message_delta" -> end = data;
                     default -> {
                     }
                 }
             }
+            assertThat(open).as("a block never stopped").isNull();
             assertThat(end).as("message_delta").isNotNull();
             JsonNode usage = end.path("usage");
             return new Turn(text.toString(), calls.values().stream().map(p -> new Call(p[0], p[1], p[2])).toList(),
@@ -257,8 +275,11 @@ enum MatrixApi {
             assertThat(events.getLast().event()).isEqualTo("response.completed");
             StringBuilder text = new StringBuilder();
             Map<Integer, String[]> calls = new TreeMap<>();
+            int sequence = 0;
             for (Named event : events) {
                 JsonNode data = event.data();
+                // the SDKs rebuild the response by position: each event one more than the last, from 0
+                assertThat(data.path("sequence_number").asInt(-1)).as(event.event()).isEqualTo(sequence++);
                 int index = data.path("output_index").asInt();
                 switch (event.event()) {
                     case "response.output_item.added" -> {
