@@ -149,7 +149,7 @@ sample() {   # sample PHASE: every gateway
       "$(nmt_mb "$nmt" Total)" "$(malloc_mb "$nmt")" "$(threads "$pid")" "$(rss_mb "$SIM_FAST_PID")" >>"$OUT/samples-$n.tsv"
   done
 }
-nmt_baseline() { local n; for n in "${NAMES[@]}"; do "$JCMD" "${GW[$n]}" VM.native_memory baseline >/dev/null; done; }
+nmt_baseline() { local n; for n in "${NAMES[@]}"; do "$JCMD" "${GW[$n]}" VM.native_memory baseline >/dev/null || true; done; }
 
 sample start
 nmt_baseline
@@ -178,10 +178,10 @@ for minute in $(seq 1 "$MINUTES"); do
   fi
 done
 # every answered request must be in the usage records (written behind the response, in batches)
-recorded() {   # recorded PORT: requests in the usage records since the run began
-  curl -s -m 10 -H "Authorization: Bearer $KEY" \
-    "http://127.0.0.1:$1/v1/report?start_date=$(date -u -d @"$T0" +%F)&end_date=$(date -u +%F)&group_by=model" \
-    | grep -o '"request_count":[0-9]*' | awk -F: '{ s += $2 } END { print s + 0 }'
+recorded() {   # recorded PORT: requests in the usage records since the run began (0 when the report fails)
+  { curl -s -m 60 -H "Authorization: Bearer $KEY" \
+      "http://127.0.0.1:$1/v1/report?start_date=$(date -u -d @"$T0" +%F)&end_date=$(date -u +%F)&group_by=model" \
+      || true; } | { grep -o '"request_count":[0-9]*' || true; } | awk -F: '{ s += $2 } END { print s + 0 }'
 }
 for n in "${NAMES[@]}"; do
   wait "${LOAD[$n]}" || true
@@ -203,7 +203,7 @@ done
 IDLE_UNTIL=$(( $(date +%s) + 60 ))
 while [ "$(date +%s)" -lt "$IDLE_UNTIL" ]; do sleep 1; done
 sample idle
-for n in "${NAMES[@]}"; do "$JCMD" "${GW[$n]}" GC.run >/dev/null; done
+for n in "${NAMES[@]}"; do "$JCMD" "${GW[$n]}" GC.run >/dev/null || true; done
 sample after-gc
 for n in "${NAMES[@]}"; do "$JCMD" "${GW[$n]}" System.trim_native_heap >"$OUT/trim-$n.txt" 2>&1 || true; done
 sample after-trim
