@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -31,7 +32,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Applies edits to route files without a restart: the routes directory is checked every
@@ -160,10 +160,10 @@ public class RouteReloader {
         return ids;
     }
 
-    private List<Path> files() {
-        try (Stream<Path> walk = Files.walk(directory)) {
-            return walk.filter(p -> p.toString().endsWith(".yaml") && Files.isRegularFile(p)).sorted().toList();
-        } catch (IOException e) {
+    private Collection<Path> files() {
+        try {
+            return RouteFiles.directoryFiles(directory).values();
+        } catch (UncheckedIOException | IllegalStateException e) {
             LOG.warn("cannot list {}: {}", directory, e.getMessage());
             return List.of();
         }
