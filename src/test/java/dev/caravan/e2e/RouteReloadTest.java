@@ -101,7 +101,7 @@ class RouteReloadTest extends GatewayTestBase {
     @Test
     void a_tier_edit_no_request_could_be_served_by_is_rejected_and_the_previous_tier_keeps_serving(
             CapturedOutput output) throws Exception {
-        Files.writeString(TIER, ORIGINAL.replace("value: 256", "value: lots"));
+        Files.writeString(TIER, ORIGINAL.replace("value: \"256\"", "value: lots"));
 
         reloader.check();
 
