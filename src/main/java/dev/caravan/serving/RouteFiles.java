@@ -53,7 +53,7 @@ public final class RouteFiles {
     }
 
     /** The routes packaged with the gateway, by file name. */
-    static Map<String, Resource> packaged() {
+    public static Map<String, Resource> packaged() {
         Map<String, Resource> byPath = new TreeMap<>();
         try {
             for (org.springframework.core.io.Resource file : new PathMatchingResourcePatternResolver(
