@@ -3,9 +3,13 @@ package dev.caravan.api;
 import dev.caravan.canonical.ChatRequest;
 import dev.caravan.canonical.Json;
 import dev.caravan.catalog.ModelCatalog;
+import dev.caravan.format.ClientBody;
+import dev.caravan.format.ProviderFormats;
+import dev.caravan.format.anthropic.AnthropicFormat;
 import dev.caravan.format.anthropic.MessagesApiReader;
 import dev.caravan.format.anthropic.MessagesApiResponses;
 import dev.caravan.format.anthropic.MessagesModelIds;
+import dev.caravan.format.anthropic.MessagesPassThroughEncoder;
 import dev.caravan.format.anthropic.MessagesSseEncoder;
 import dev.caravan.routing.GatewayCall;
 import dev.caravan.usage.TokenCount;
@@ -14,7 +18,10 @@ import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The Anthropic Messages API, {@code POST /v1/messages}, as Claude Code and the Anthropic SDKs call it, served by any
@@ -24,25 +31,57 @@ import java.util.Map;
 @Component("messagesApi")
 public class MessagesApi {
 
+    static final String BETA_HEADER = "anthropic-beta";
+    static final String DROPPED_BETAS_HEADER = "x-caravan-dropped-betas";
+
     private final Intake intake;
     private final ModelCatalog catalog;
+    private final ProviderFormats formats;
     private final Duration heartbeat;
+    private final Set<String> allowedBetas;
 
-    public MessagesApi(Intake intake, ModelCatalog catalog, ApiProperties properties) {
+    public MessagesApi(Intake intake, ModelCatalog catalog, ProviderFormats formats, ApiProperties properties) {
         this.intake = intake;
         this.catalog = catalog;
+        this.formats = formats;
         this.heartbeat = properties.streamHeartbeat();
+        this.allowedBetas = Set.copyOf(properties.anthropicBetas());
     }
 
     /**
-     * Reads and checks the request and keeps it as the exchange's {@link GatewayCall}. Any {@code anthropic-version}
-     * is accepted: the reader takes what it knows of every version and warns about the rest.
+     * Reads and checks the request and keeps it as the exchange's {@link GatewayCall}, with the client's own bytes
+     * and its allowed {@code anthropic-beta} values for an attempt on an Anthropic provider, which passes them
+     * through. Any {@code anthropic-version} is accepted: the reader takes what it knows of every version and warns
+     * about the rest, and a provider is sent the version the gateway speaks.
      */
     public void accept(Exchange exchange) {
-        MessagesApiReader.Read read = MessagesApiReader.read(intake.jsonBytes(exchange.getMessage()));
+        Message in = exchange.getMessage();
+        byte[] body = intake.jsonBytes(in);
+        List<String> betas = betas(in.getHeader(BETA_HEADER));
+        MessagesApiReader.Read read = MessagesApiReader.read(body);
         GatewayCall call = intake.route(exchange, withCatalogModel(read.request()));
         call.readFromAnthropicClient();
         call.warnings().addAll(read.warnings());
+        call.keepClientBody(new ClientBody(AnthropicFormat.NAME, body,
+                betas.stream().filter(allowedBetas::contains).toList(),
+                betas.stream().filter(beta -> !allowedBetas.contains(beta)).toList()));
+    }
+
+    /** The comma-separated values of every {@code anthropic-beta} header line, in order, each once. */
+    static List<String> betas(Object header) {
+        if (header == null) {
+            return List.of();
+        }
+        Iterable<?> lines = header instanceof Iterable<?> several ? several : List.of(header);
+        Set<String> values = new LinkedHashSet<>();
+        for (Object line : lines) {
+            for (String value : String.valueOf(line).split(",")) {
+                if (!value.isBlank()) {
+                    values.add(value.strip());
+                }
+            }
+        }
+        return List.copyOf(values);
     }
 
     /**
@@ -80,9 +119,18 @@ public class MessagesApi {
      */
     public void respond(Exchange exchange) {
         Answer answer = Answer.of(exchange);
-        String model = answer.call().servingModel();
+        GatewayCall call = answer.call();
+        String model = call.servingModel();
+        if (call.passesThrough() && !call.clientBody().droppedBetas().isEmpty()) {
+            answer.header(DROPPED_BETAS_HEADER, String.join(",", call.clientBody().droppedBetas()));
+        }
         if (answer.streamed()) {
-            answer.stream(new MessagesSseEncoder(model, answer.call().warnings()), heartbeat);
+            answer.stream(answer.streamKeepsEvents() ? new MessagesPassThroughEncoder(model)
+                    : new MessagesSseEncoder(model, call.warnings()), heartbeat);
+        } else if (answer.verbatimBody() != null) {
+            // metered and priced as any answer; the client gets the provider's bytes, renamed to the serving model
+            answer.completion();
+            answer.write(formats.get(call.format()).passThrough().answer(answer.verbatimBody(), model));
         } else {
             answer.write(MessagesApiResponses.toJson(answer.completion(), model));
         }

@@ -4,9 +4,11 @@ import dev.caravan.canonical.ChatCompletionChunk;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
 import dev.caravan.error.UpstreamErrors;
+import dev.caravan.format.PassThrough;
 import dev.caravan.format.ProviderFormat;
 import dev.caravan.format.ProviderFormats;
 import dev.caravan.format.UpstreamRequest;
+import dev.caravan.format.VerbatimAnswer;
 import dev.caravan.stream.ChunkStream;
 import dev.caravan.stream.SseEvent;
 import dev.caravan.stream.StreamDecoder;
@@ -42,8 +44,12 @@ public class UpstreamCall {
         GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
         ProviderRegistry.Provider provider = providers.get(call.provider());
         ProviderFormat format = formats.get(provider.format());
-        UpstreamRequest request = format.toUpstream(call.request(), call.providerModel(), call.options().hints(call.anthropicClient()),
-                call.warnings());
+        PassThrough passThrough = passThrough(call, format);
+        UpstreamRequest request = passThrough != null
+                ? passThrough.toUpstream(call.clientBody(), call.providerModel(), call.request().outputLimit(),
+                        List.of(RoutingOptions.BODY_FIELD))
+                : format.toUpstream(call.request(), call.providerModel(), call.options().hints(call.anthropicClient()),
+                        call.warnings());
         Message message = exchange.getMessage();
         message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
@@ -51,6 +57,9 @@ public class UpstreamCall {
         String apiKey = credential(call, provider);
         if (apiKey != null) {
             format.authHeaders(apiKey).forEach(message::setHeader);
+        }
+        if (passThrough != null) {
+            passThrough.headers(call.clientBody()).forEach(message::setHeader);
         }
         if (request.path() != null) {
             message.setHeader(Exchange.HTTP_PATH, request.path());
@@ -81,9 +90,10 @@ public class UpstreamCall {
         if (body == null) {
             throw UpstreamErrors.fromStatus(call.provider(), 502, "the provider sent an empty answer", null);
         }
+        boolean verbatim = passThrough(call, format) != null;
         if (call.request().streaming()) {
             ChunkStream stream = new ChunkStream(body,
-                    redacting(format.streamDecoder(), credential(call, providers.get(call.provider()))));
+                    redacting(format.streamDecoder(), credential(call, providers.get(call.provider()))), verbatim);
             try {
                 if (!stream.awaitFirst(watch.nanosLeft())) {
                     throw new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, call.provider()
@@ -104,8 +114,13 @@ public class UpstreamCall {
                 throw failed;
             }
             body.close();
-            message.setBody(format.toCompletion(bytes));
+            message.setBody(verbatim ? new VerbatimAnswer(bytes, format.toCompletion(bytes)) : format.toCompletion(bytes));
         }
+    }
+
+    /** The format's pass-through when the current attempt takes the client's own body, else null. */
+    private static PassThrough passThrough(GatewayCall call, ProviderFormat format) {
+        return call.passesThrough() ? format.passThrough() : null;
     }
 
     /** The caller's own key (BYOK) for this provider, if it sent one, else the gateway's. */
