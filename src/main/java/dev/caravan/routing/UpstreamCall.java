@@ -1,6 +1,8 @@
 package dev.caravan.routing;
 
+import dev.caravan.canonical.ChatCompletion;
 import dev.caravan.canonical.ChatCompletionChunk;
+import dev.caravan.canonical.Json;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
 import dev.caravan.error.UpstreamErrors;
@@ -114,7 +116,65 @@ public class UpstreamCall {
                 throw failed;
             }
             body.close();
-            message.setBody(verbatim ? new VerbatimAnswer(bytes, format.toCompletion(bytes)) : format.toCompletion(bytes));
+            ChatCompletion completion = format.toCompletion(bytes);
+            // a passed-through answer goes back as the provider wrote it; the reading is for the usage record
+            message.setBody(verbatim ? new VerbatimAnswer(bytes, completion) : completion);
+        }
+    }
+
+    /**
+     * A token count asked of the current attempt's provider ({@code count_tokens}): the client's body passed through
+     * as to {@code /v1/messages}, its model the provider's, with the same credential and headers.
+     */
+    public void prepareCount(Exchange exchange) {
+        GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
+        ProviderRegistry.Provider provider = providers.get(call.provider());
+        PassThrough passThrough = formats.get(provider.format()).passThrough();
+        Message message = exchange.getMessage();
+        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setHeader("Accept", "application/json");
+        String apiKey = credential(call, provider);
+        if (apiKey != null) {
+            formats.get(provider.format()).authHeaders(apiKey).forEach(message::setHeader);
+        }
+        passThrough.headers(call.clientBody()).forEach(message::setHeader);
+        // no max_tokens is added: counting takes none
+        message.setBody(passThrough.toUpstream(call.clientBody(), call.providerModel(), null,
+                List.of(RoutingOptions.BODY_FIELD)).body());
+    }
+
+    /**
+     * The provider's count, as it answered it ({@code {"input_tokens": N}}), marked exact; an error status or an
+     * answer without a count is raised as a classified error, for the count_tokens route to decide on.
+     */
+    public void completeCount(Exchange exchange) throws IOException {
+        GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
+        ProviderFormat format = formats.get(call.format());
+        Message message = exchange.getMessage();
+        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
+        String retryAfter = message.getHeader("Retry-After", String.class);
+        InputStream body = message.getBody(InputStream.class);
+        message.removeHeaders("*");
+        byte[] bytes = body == null ? new byte[0] : readAtMost(body, MAX_ERROR_BODY);
+        if (status >= 400) {
+            throw UpstreamErrors.fromStatus(call.provider(), status, errorMessage(format, bytes),
+                    retryAfterSeconds(retryAfter)).without(credential(call, providers.get(call.provider())));
+        }
+        if (!countIn(bytes)) {
+            throw UpstreamErrors.fromStatus(call.provider(), 502, "the provider answered no input_tokens", null);
+        }
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setHeader("x-caravan-token-count", "exact");
+        message.setHeader("x-caravan-provider", call.provider());
+        message.setBody(bytes);
+    }
+
+    private static boolean countIn(byte[] body) {
+        try {
+            return Json.tree(body).path("input_tokens").canConvertToLong();
+        } catch (RuntimeException notJson) {
+            return false;
         }
     }
 
