@@ -152,6 +152,27 @@ class AnthropicPassThroughTest extends GatewayTestBase {
         assertThat(answer.at("/content/0/text").asText()).isEqualTo("from the fallback");
     }
 
+    /**
+     * A passed-through stream that fails before its first event leaves the client nothing to see: the fallback's
+     * stream, translated from OpenAI's, is what it gets, in Anthropic's events.
+     */
+    @Test
+    void fails_over_a_stream_before_its_first_event_to_a_translated_one() throws Exception {
+        String options = ",\"providerOptions\":{\"gateway\":{\"models\":[\"openai/gpt-5-mini\"]}}";
+        SIMULATOR.enqueue(Reply.error(529, "Overloaded"), Reply.text("from the fallback").chunks(2));
+
+        HttpResponse<String> response = send(fixture().replace("\"stream\":true", "\"stream\":true" + options));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(SIMULATOR.requests()).extracting(RecordedRequest::path)
+                .containsExactly("/v1/messages", "/v1/chat/completions");
+        List<String> events = withoutPings(events(response.body()));
+        assertThat(events.getFirst()).startsWith("event: message_start").contains("\"model\":\"openai/gpt-5-mini\"");
+        assertThat(events.getLast()).startsWith("event: message_stop");
+        assertThat(response.body()).contains("from the").contains("fallback");
+        assertThat(response.headers().firstValue("x-caravan-dropped-betas")).isEmpty();
+    }
+
     /** The worst case is read from the body as it is sent: its max_tokens of 32,000, thinking inside. */
     @Test
     void reserves_the_passed_through_bodys_own_output_limit() throws Exception {
