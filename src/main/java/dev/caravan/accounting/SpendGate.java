@@ -2,6 +2,8 @@ package dev.caravan.accounting;
 
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
+import dev.caravan.format.PassThrough;
+import dev.caravan.format.ProviderFormat;
 import dev.caravan.format.ProviderFormats;
 import dev.caravan.identity.Caller;
 import dev.caravan.budget.BudgetBook;
@@ -85,11 +87,15 @@ public class SpendGate {
 
     /**
      * The most output the provider may bill: what the format sends, after its adjustments (Anthropic raises
-     * {@code max_tokens} above a thinking budget; Gemini thinks beside its limit), not the client's {@code max_tokens}.
+     * {@code max_tokens} above a thinking budget; Gemini thinks beside its limit), not the client's {@code max_tokens};
+     * for an attempt that passes the client's body through, what that body allows.
      */
     private long sentOutput(GatewayCall call, Attempt attempt, long input) {
-        return formats.get(attempt.format()).billableOutputTokens(call.request(),
-                WorstCase.outputCap(attempt.model(), input));
+        ProviderFormat format = formats.get(attempt.format());
+        PassThrough passThrough = call.passesThrough(attempt) ? format.passThrough() : null;
+        // a passed-through body is sent with the client's own limits, which no mapper raises
+        return passThrough != null ? passThrough.billableOutputTokens(call.request())
+                : format.billableOutputTokens(call.request(), WorstCase.outputCap(attempt.model(), input));
     }
 
     private void applyCeiling(GatewayCall call, AttemptPlan plan, long input, BigDecimal maxCost,

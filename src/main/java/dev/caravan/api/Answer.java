@@ -4,6 +4,7 @@ import dev.caravan.accounting.RequestMeter;
 import dev.caravan.accounting.Served;
 import dev.caravan.canonical.ChatCompletion;
 import dev.caravan.canonical.Warning;
+import dev.caravan.format.VerbatimAnswer;
 import dev.caravan.routing.AttemptPlan;
 import dev.caravan.routing.GatewayCall;
 import dev.caravan.stream.ChunkStream;
@@ -65,6 +66,16 @@ final class Answer {
         return body instanceof ChunkStream;
     }
 
+    /** The provider's stream keeps its events, to be written to the client as they are (a pass-through). */
+    boolean streamKeepsEvents() {
+        return body instanceof ChunkStream stream && stream.keepsEvents();
+    }
+
+    /** The provider's whole answer as it sent it, when the request was passed through; else null. */
+    byte[] verbatimBody() {
+        return body instanceof VerbatimAnswer verbatim ? verbatim.body() : null;
+    }
+
     /** Answers with the provider's stream, written by {@code encoder} as it arrives. */
     void stream(ClientStreamEncoder encoder, Duration heartbeat) {
         out.setHeader(Exchange.CONTENT_TYPE, "text/event-stream");
@@ -80,7 +91,9 @@ final class Answer {
      * gateway's warnings after the provider's.
      */
     ChatCompletion completion() {
-        if (!(body instanceof ChatCompletion completion)) {
+        ChatCompletion completion = body instanceof VerbatimAnswer verbatim ? verbatim.completion()
+                : body instanceof ChatCompletion read ? read : null;
+        if (completion == null) {
             throw new IllegalStateException("provider route returned " + body);
         }
         if (completion.usage() == null && completion.choices() != null) {
@@ -95,6 +108,11 @@ final class Answer {
         }
         return completion.renamed(meter.generationId(), call.servingModel())
                 .withWarnings(Warning.merge(completion.warnings(), call.warnings()));
+    }
+
+    /** A header of the gateway's own on the answer. */
+    void header(String name, String value) {
+        out.setHeader(name, value);
     }
 
     /** Answers with a whole answer's JSON. */

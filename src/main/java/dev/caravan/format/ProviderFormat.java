@@ -72,6 +72,14 @@ public interface ProviderFormat {
     String errorMessage(byte[] body);
 
     /**
+     * How this format's providers take a client's request written in this very format, as it is; null when the
+     * format has no pass-through and every request is translated.
+     */
+    default PassThrough passThrough() {
+        return null;
+    }
+
+    /**
      * Where this format's API lives below the simulator's root, so a provider without a key can be pointed at it
      * (OpenAI's base URLs end in {@code /v1}; Anthropic's and Gemini's are bare hosts).
      */

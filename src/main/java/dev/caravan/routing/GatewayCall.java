@@ -3,6 +3,7 @@ package dev.caravan.routing;
 import dev.caravan.canonical.ChatRequest;
 import dev.caravan.canonical.Warning;
 import dev.caravan.error.ErrorResponder;
+import dev.caravan.format.ClientBody;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,7 @@ public final class GatewayCall {
     private final String requestedModel;
     private final RoutingOptions options;
     private boolean anthropicClient;
+    private ClientBody clientBody;
     private final List<Warning> warnings = new ArrayList<>();
     private List<String> models;
     private Attempt current;
@@ -63,6 +65,29 @@ public final class GatewayCall {
 
     public void readFromAnthropicClient() {
         this.anthropicClient = true;
+    }
+
+    /**
+     * Keeps the body as the client sent it, so that an attempt on a provider of the client's own format passes it
+     * through ({@link #passesThrough}) instead of translating the canonical request.
+     */
+    public void keepClientBody(ClientBody body) {
+        this.clientBody = body;
+    }
+
+    /** The client's own body, or null when the API keeps none. */
+    public ClientBody clientBody() {
+        return clientBody;
+    }
+
+    /** {@code attempt}'s provider speaks the client's own wire format: it may get the client's body as it is. */
+    public boolean passesThrough(Attempt attempt) {
+        return clientBody != null && clientBody.format().equals(attempt.format());
+    }
+
+    /** The current attempt {@link #passesThrough(Attempt) passes through}. */
+    public boolean passesThrough() {
+        return current != null && passesThrough(current);
     }
 
     public RoutingOptions options() {

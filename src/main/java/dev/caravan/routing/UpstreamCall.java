@@ -1,12 +1,16 @@
 package dev.caravan.routing;
 
+import dev.caravan.canonical.ChatCompletion;
 import dev.caravan.canonical.ChatCompletionChunk;
+import dev.caravan.canonical.Json;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
 import dev.caravan.error.UpstreamErrors;
+import dev.caravan.format.PassThrough;
 import dev.caravan.format.ProviderFormat;
 import dev.caravan.format.ProviderFormats;
 import dev.caravan.format.UpstreamRequest;
+import dev.caravan.format.VerbatimAnswer;
 import dev.caravan.stream.ChunkStream;
 import dev.caravan.stream.SseEvent;
 import dev.caravan.stream.StreamDecoder;
@@ -42,8 +46,12 @@ public class UpstreamCall {
         GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
         ProviderRegistry.Provider provider = providers.get(call.provider());
         ProviderFormat format = formats.get(provider.format());
-        UpstreamRequest request = format.toUpstream(call.request(), call.providerModel(), call.options().hints(call.anthropicClient()),
-                call.warnings());
+        PassThrough passThrough = passThrough(call, format);
+        UpstreamRequest request = passThrough != null
+                ? passThrough.toUpstream(call.clientBody(), call.providerModel(), call.request().outputLimit(),
+                        List.of(RoutingOptions.BODY_FIELD))
+                : format.toUpstream(call.request(), call.providerModel(), call.options().hints(call.anthropicClient()),
+                        call.warnings());
         Message message = exchange.getMessage();
         message.setHeader(Exchange.HTTP_METHOD, "POST");
         message.setHeader(Exchange.CONTENT_TYPE, "application/json");
@@ -51,6 +59,9 @@ public class UpstreamCall {
         String apiKey = credential(call, provider);
         if (apiKey != null) {
             format.authHeaders(apiKey).forEach(message::setHeader);
+        }
+        if (passThrough != null) {
+            passThrough.headers(call.clientBody()).forEach(message::setHeader);
         }
         if (request.path() != null) {
             message.setHeader(Exchange.HTTP_PATH, request.path());
@@ -81,9 +92,10 @@ public class UpstreamCall {
         if (body == null) {
             throw UpstreamErrors.fromStatus(call.provider(), 502, "the provider sent an empty answer", null);
         }
+        boolean verbatim = passThrough(call, format) != null;
         if (call.request().streaming()) {
             ChunkStream stream = new ChunkStream(body,
-                    redacting(format.streamDecoder(), credential(call, providers.get(call.provider()))));
+                    redacting(format.streamDecoder(), credential(call, providers.get(call.provider()))), verbatim);
             try {
                 if (!stream.awaitFirst(watch.nanosLeft())) {
                     throw new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, call.provider()
@@ -104,8 +116,71 @@ public class UpstreamCall {
                 throw failed;
             }
             body.close();
-            message.setBody(format.toCompletion(bytes));
+            ChatCompletion completion = format.toCompletion(bytes);
+            // a passed-through answer goes back as the provider wrote it; the reading is for the usage record
+            message.setBody(verbatim ? new VerbatimAnswer(bytes, completion) : completion);
         }
+    }
+
+    /**
+     * A token count asked of the current attempt's provider ({@code count_tokens}): the client's body passed through
+     * as to {@code /v1/messages}, its model the provider's, with the same credential and headers.
+     */
+    public void prepareCount(Exchange exchange) {
+        GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
+        ProviderRegistry.Provider provider = providers.get(call.provider());
+        PassThrough passThrough = formats.get(provider.format()).passThrough();
+        Message message = exchange.getMessage();
+        message.setHeader(Exchange.HTTP_METHOD, "POST");
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setHeader("Accept", "application/json");
+        String apiKey = credential(call, provider);
+        if (apiKey != null) {
+            formats.get(provider.format()).authHeaders(apiKey).forEach(message::setHeader);
+        }
+        passThrough.headers(call.clientBody()).forEach(message::setHeader);
+        // no max_tokens is added: counting takes none
+        message.setBody(passThrough.toUpstream(call.clientBody(), call.providerModel(), null,
+                List.of(RoutingOptions.BODY_FIELD)).body());
+    }
+
+    /**
+     * The provider's count, as it answered it ({@code {"input_tokens": N}}), marked exact; an error status or an
+     * answer without a count is raised as a classified error, for the count_tokens route to decide on.
+     */
+    public void completeCount(Exchange exchange) throws IOException {
+        GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
+        ProviderFormat format = formats.get(call.format());
+        Message message = exchange.getMessage();
+        int status = message.getHeader(Exchange.HTTP_RESPONSE_CODE, 200, Integer.class);
+        String retryAfter = message.getHeader("Retry-After", String.class);
+        InputStream body = message.getBody(InputStream.class);
+        message.removeHeaders("*");
+        byte[] bytes = body == null ? new byte[0] : readAtMost(body, MAX_ERROR_BODY);
+        if (status >= 400) {
+            throw UpstreamErrors.fromStatus(call.provider(), status, errorMessage(format, bytes),
+                    retryAfterSeconds(retryAfter)).without(credential(call, providers.get(call.provider())));
+        }
+        if (!countIn(bytes)) {
+            throw UpstreamErrors.fromStatus(call.provider(), 502, "the provider answered no input_tokens", null);
+        }
+        message.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        message.setHeader("x-caravan-token-count", "exact");
+        message.setHeader("x-caravan-provider", call.provider());
+        message.setBody(bytes);
+    }
+
+    private static boolean countIn(byte[] body) {
+        try {
+            return Json.tree(body).path("input_tokens").canConvertToLong();
+        } catch (RuntimeException notJson) {
+            return false;
+        }
+    }
+
+    /** The format's pass-through when the current attempt takes the client's own body, else null. */
+    private static PassThrough passThrough(GatewayCall call, ProviderFormat format) {
+        return call.passesThrough() ? format.passThrough() : null;
     }
 
     /** The caller's own key (BYOK) for this provider, if it sent one, else the gateway's. */

@@ -96,6 +96,22 @@ class RouteSteps {
         return api::countTokens;
     }
 
+    /** The provider could not count: the estimate, marked, or its refusal of the request. */
+    @Bean
+    Processor countTokensFailed(MessagesApi api) {
+        return api::countTokensFailed;
+    }
+
+    @Bean
+    Processor prepareTokenCount(UpstreamCall upstream) {
+        return upstream::prepareCount;
+    }
+
+    @Bean
+    Processor completeTokenCount(UpstreamCall upstream) {
+        return upstream::completeCount;
+    }
+
     @Bean
     Processor acceptResponses(ResponsesApi api) {
         return api::accept;

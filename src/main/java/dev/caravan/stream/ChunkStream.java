@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -16,12 +17,20 @@ import java.util.concurrent.TimeUnit;
  * write a heartbeat and learn that the client has gone: a blocked read of the provider would not notice until the
  * provider spoke again, and a provider keeps generating (and billing) for a client that left. The queue is short,
  * so the reader never runs far ahead of the client. Closing the stream before its end aborts the upstream call.
+ *
+ * <p>A stream for a pass-through ({@code keepEvents}) also keeps each provider event beside the chunks decoded from
+ * it, for {@link #event()}: the client is written the provider's events, while routing and accounting read the
+ * chunks as for any stream. An event that decodes to no chunk (a ping, a block's end) travels with {@link #EVENT_ONLY}.
  */
 public final class ChunkStream implements AutoCloseable {
 
     /** What {@link #next} returns when the provider sent nothing within the wait. */
     public static final ChatCompletionChunk SILENCE = new ChatCompletionChunk(null, null, null, null, null, null,
             null, null, null);
+
+    /** The chunk an event that decodes to nothing travels with: no choices, no usage, nothing to decide on. */
+    public static final ChatCompletionChunk EVENT_ONLY = new ChatCompletionChunk(null, null, null, null, List.of(),
+            null, null, null, null);
 
     private static final int READ_AHEAD = 16;
     private static final Object END = new Object();
@@ -36,10 +45,36 @@ public final class ChunkStream implements AutoCloseable {
     private boolean reachedEnd;
     /** Items taken while waiting for the first substantive one, handed out first by {@link #next}. */
     private final ArrayDeque<Object> early = new ArrayDeque<>();
+    private final boolean keepEvents;
+    /** The provider event the chunk {@link #next} returned last was the first chunk of; null for the others. */
+    private SseEvent event;
+
+    /** A chunk and the provider event it is the first (or only) chunk of. */
+    private record WithEvent(ChatCompletionChunk chunk, SseEvent event) {
+    }
 
     public ChunkStream(InputStream upstream, StreamDecoder decoder) {
+        this(upstream, decoder, false);
+    }
+
+    /** @param keepEvents keep each provider event for {@link #event()}, for a client that is written them as they are */
+    public ChunkStream(InputStream upstream, StreamDecoder decoder, boolean keepEvents) {
         this.upstream = upstream;
+        this.keepEvents = keepEvents;
         this.reader = Thread.ofVirtual().name("caravan-stream-reader").start(() -> pump(decoder));
+    }
+
+    /** The stream keeps the provider's events: its client is written them rather than an encoding of the chunks. */
+    public boolean keepsEvents() {
+        return keepEvents;
+    }
+
+    /**
+     * The provider event the chunk last returned by {@link #next} came first from; null when it came from none (a
+     * second chunk of the same event, the decoder's closing usage) or the stream does not keep events.
+     */
+    public SseEvent event() {
+        return event;
     }
 
     private void pump(StreamDecoder decoder) {
@@ -47,7 +82,12 @@ public final class ChunkStream implements AutoCloseable {
         try {
             SseEvent event;
             while ((event = events.next()) != null) {
-                for (ChatCompletionChunk chunk : decoder.decode(event)) {
+                List<ChatCompletionChunk> chunks = decoder.decode(event);
+                if (keepEvents) {
+                    queue.put(new WithEvent(chunks.isEmpty() ? EVENT_ONLY : chunks.get(0), event));
+                    chunks = chunks.isEmpty() ? List.of() : chunks.subList(1, chunks.size());
+                }
+                for (ChatCompletionChunk chunk : chunks) {
                     queue.put(chunk);
                 }
             }
@@ -94,7 +134,7 @@ public final class ChunkStream implements AutoCloseable {
             rethrow(item);
             early.add(item);
             // Anthropic opens with a role-only chunk before it may still fail as overloaded: that is not a first byte
-            if (substantive((ChatCompletionChunk) item)) {
+            if (substantive(item instanceof WithEvent kept ? kept.chunk() : (ChatCompletionChunk) item)) {
                 return true;
             }
         }
@@ -120,6 +160,7 @@ public final class ChunkStream implements AutoCloseable {
      * within {@code wait}. A provider failure (transport or error event) is thrown.
      */
     public ChatCompletionChunk next(Duration wait) throws IOException {
+        event = null;
         if (ended) {
             return null;
         }
@@ -136,6 +177,10 @@ public final class ChunkStream implements AutoCloseable {
             return null;
         }
         rethrow(item);
+        if (item instanceof WithEvent kept) {
+            event = kept.event();
+            return kept.chunk();
+        }
         return (ChatCompletionChunk) item;
     }
 

@@ -17,6 +17,15 @@ public interface ClientStreamEncoder {
     /** The events for one canonical chunk, or {@link #NOTHING}. */
     byte[] encode(ChatCompletionChunk chunk);
 
+    /**
+     * The events for one canonical chunk of a stream that keeps the provider's events ({@link ChunkStream#keepsEvents}):
+     * {@code upstream} is the provider event the chunk came first from, or null for a further chunk of the same event.
+     * A pass-through encoder writes the event; any other encodes the chunk as usual.
+     */
+    default byte[] encode(ChatCompletionChunk chunk, SseEvent upstream) {
+        return encode(chunk);
+    }
+
     /** The events that close a stream the provider finished. */
     byte[] finish();
 

@@ -86,7 +86,7 @@ public final class SseResponseBody extends InputStream {
                 if (chunk.usage() != null) {
                     usage = chunk.usage();
                 }
-                byte[] event = encoder.encode(chunk);
+                byte[] event = source.keepsEvents() ? encoder.encode(chunk, source.event()) : encoder.encode(chunk);
                 if (event.length > 0 && first) {
                     first = false;
                     outcome.firstChunk();

@@ -51,6 +51,15 @@ final class AnthropicWire extends Wire {
         return tokensFromChars(chars);
     }
 
+    /**
+     * What {@code count_tokens} answers: the prompt as {@link #estimatePromptTokens} counts it plus the tool
+     * definitions' JSON, so a request with more tools counts more, the same every time.
+     */
+    static int countTokens(JsonNode body) {
+        long toolChars = body.path("tools").isMissingNode() ? 0 : body.path("tools").toString().length();
+        return INSTANCE.estimatePromptTokens(body) + (toolChars == 0 ? 0 : tokensFromChars(toolChars));
+    }
+
     @Override
     String invalidJsonMessage() {
         return "There was an issue with the request body: the body is not valid JSON";

@@ -24,7 +24,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * generateContent wire formats, answers with scripted {@link Reply replies} (or a default one), and can misbehave on
  * purpose: errors, connection resets, stalls, streams cut mid-way, and a keep-alive timeout.
  *
- * <p>Endpoints: {@code POST /v1/chat/completions}, {@code POST /v1/messages},
+ * <p>Endpoints: {@code POST /v1/chat/completions}, {@code POST /v1/messages}, {@code POST /v1/messages/count_tokens},
  * {@code POST /v1beta/models/{model}:generateContent}, {@code POST /v1beta/models/{model}:streamGenerateContent},
  * and {@code GET /health}.
  */
@@ -40,6 +40,7 @@ public final class ProviderSimulator implements AutoCloseable {
     private final ConcurrentLinkedQueue<ReplyPlan> queue = new ConcurrentLinkedQueue<>();
     private final ArrayDeque<RecordedRequest> recorded = new ArrayDeque<>();
     private final LinkedBlockingDeque<RecordedRequest> untaken = new LinkedBlockingDeque<>();
+    private final ArrayDeque<String> answers = new ArrayDeque<>();
     private final AtomicInteger aborted = new AtomicInteger();
     private final AtomicInteger idleClosed = new AtomicInteger();
     private final RequestHandler handler = new RequestHandler(this);
@@ -128,6 +129,28 @@ public final class ProviderSimulator implements AutoCloseable {
         }
     }
 
+    /**
+     * The successful answers sent, oldest first, as written: a whole body, or a stream's events in order (a stream
+     * cut or abandoned before its end is not kept). What a pass-through must hand the client unchanged.
+     */
+    public List<String> answersSent() {
+        synchronized (answers) {
+            return List.copyOf(answers);
+        }
+    }
+
+    void recordAnswer(String answer) {
+        if (recordLimit <= 0) {
+            return;
+        }
+        synchronized (answers) {
+            if (answers.size() >= recordLimit) {
+                answers.pollFirst();
+            }
+            answers.addLast(answer);
+        }
+    }
+
     public int openConnections() {
         return connections.size();
     }
@@ -164,6 +187,9 @@ public final class ProviderSimulator implements AutoCloseable {
         synchronized (recorded) {
             recorded.clear();
             untaken.clear();
+        }
+        synchronized (answers) {
+            answers.clear();
         }
         aborted.set(0);
         idleClosed.set(0);

@@ -30,6 +30,8 @@ final class RequestHandler {
             wire = OpenAiWire.INSTANCE;
         } else if (path.equals("/v1/messages")) {
             wire = AnthropicWire.INSTANCE;
+        } else if (path.equals("/v1/messages/count_tokens")) {
+            return countTokens(conn, req);
         } else if ((path.startsWith("/v1beta/models/") || path.startsWith("/v1/models/")) && path.indexOf(':') > 0) {
             wire = GeminiWire.INSTANCE;
             int colon = path.lastIndexOf(':');
@@ -117,6 +119,38 @@ final class RequestHandler {
             return false;
         }
         conn.writeResponse(200, JSON, null, body, req.keepAlive());
+        simulator.recordAnswer(new String(body, StandardCharsets.UTF_8));
+        return req.keepAlive();
+    }
+
+    /**
+     * Anthropic's token counting: the count is {@link AnthropicWire#countTokens}, deterministic for a body. A queued
+     * reply is taken as by any request, so a scripted error fails the count; any other scripted reply is not used.
+     */
+    private boolean countTokens(HttpConnection conn, HttpConnection.Request req) throws IOException {
+        Wire wire = AnthropicWire.INSTANCE;
+        if (!req.method().equals("POST")) {
+            return error(conn, req, wire, 405, "Method " + req.method() + " not allowed for " + req.path());
+        }
+        JsonNode body;
+        try {
+            body = Wire.MAPPER.readTree(req.body());
+        } catch (IOException e) {
+            body = null;
+        }
+        if (body == null || !body.isObject()) {
+            return error(conn, req, wire, 400, wire.invalidJsonMessage());
+        }
+        if (!body.path("messages").isArray() || !body.path("model").isTextual()) {
+            return error(conn, req, wire, 400, "messages: Field required");
+        }
+        Reply reply = simulator.nextPlan().reply;
+        if (reply.kind() == Reply.Kind.ERROR) {
+            return error(conn, req, wire, reply.status(),
+                    reply.errorMessage() == null ? "Simulated error" : reply.errorMessage(), reply.retryAfterSeconds());
+        }
+        byte[] answer = ("{\"input_tokens\":" + AnthropicWire.countTokens(body) + "}").getBytes(StandardCharsets.UTF_8);
+        conn.writeResponse(200, JSON, null, answer, req.keepAlive());
         return req.keepAlive();
     }
 
@@ -135,6 +169,7 @@ final class RequestHandler {
                 return false;
             }
             conn.endChunked();
+            simulator.recordAnswer(pacer.written.toString());
             return true;
         } catch (StreamCut cut) {
             conn.reset();
@@ -192,6 +227,7 @@ final class RequestHandler {
         private final HttpConnection conn;
         private final long delayMs;
         private final int cutAfter;
+        private final StringBuilder written = new StringBuilder();
         private int sent;
         private int paced;
 
@@ -210,6 +246,7 @@ final class RequestHandler {
                 throw new IOException("client left mid-stream");
             }
             conn.writeChunk(sse.getBytes(StandardCharsets.UTF_8));
+            written.append(sse);
             sent++;
         }
     }

@@ -5,6 +5,7 @@ import dev.caravan.canonical.ChatRequest;
 import dev.caravan.canonical.Json;
 import dev.caravan.canonical.Warning;
 import dev.caravan.error.GatewayException;
+import dev.caravan.format.PassThrough;
 import dev.caravan.format.ProviderFormat;
 import dev.caravan.format.UpstreamHints;
 import dev.caravan.format.UpstreamRequest;
@@ -95,6 +96,12 @@ public class AnthropicFormat implements ProviderFormat {
     @Override
     public String errorMessage(byte[] body) {
         return AnthropicResults.errorMessage(body);
+    }
+
+    /** A Messages client's own body, to an Anthropic provider: see {@link AnthropicPassThrough}. */
+    @Override
+    public PassThrough passThrough() {
+        return AnthropicPassThrough.INSTANCE;
     }
 
     @Override
