@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -137,6 +138,43 @@ class MetricsTest extends GatewayTestBase {
     }
 
     @Test
+    void scrapes_a_project_budget_against_its_limit_rate_limit_refusals_and_an_open_circuit() throws Exception {
+        String project = json(admin("POST", "/v1/admin/projects",
+                "{\"name\":\"metrics\",\"rateLimit\":{\"requestsPerMinute\":1}}").body()).path("id").asText();
+        String key = json(admin("POST", "/v1/admin/keys", "{\"name\":\"k\",\"projectId\":\"" + project + "\"}")
+                .body()).path("secret").asText();
+        String budget = json(admin("POST", "/v1/admin/budgets", """
+                {"scope":"project","subject":"%s","limitUsd":2.5,"period":"monthly"}""".formatted(project)).body())
+                .path("id").asText();
+        SIMULATOR.enqueue(Reply.text("Hello").usage(1000, 200));
+        HttpRequest.Builder asProject = post("/v1/chat/completions", simpleRequest("openai/gpt-5", false))
+                .setHeader("Authorization", "Bearer " + key);
+        assertThat(http.send(asProject.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
+        assertThat(http.send(asProject.build(), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(429);
+        // five provider failures in a row open google's circuit
+        for (int i = 0; i < 5; i++) {
+            SIMULATOR.enqueue(Reply.error(500, "down"));
+            chat(simpleRequest("google/gemini-2.5-pro", false));
+        }
+
+        Map<String, String> ofBudget = Map.of("budget", budget, "scope", "project", "period", "monthly");
+        // the gauges are listed again when a budget changes, on their own thread
+        await().atMost(Duration.ofSeconds(10)).until(() -> value(scrape(), "caravan_budget_limit_usd", ofBudget) > 0);
+        String scrape = scrape();
+        assertThat(value(scrape, "caravan_budget_limit_usd", ofBudget)).isEqualTo(2.5);
+        // 1000 input tokens at $1.25/M and 200 output at $10/M
+        assertThat(value(scrape, "caravan_budget_spent_usd", ofBudget)).isCloseTo(0.00325, within(1e-9));
+        assertThat(value(scrape, "caravan_rate_limit_refusals_total", Map.of("project", project))).isEqualTo(1);
+        assertThat(value(scrape, "gen_ai_client_token_usage_sum", Map.of("project", project,
+                "gen_ai_token_type", "input"))).isEqualTo(1000);
+        assertThat(value(scrape, "caravan_circuit_state", Map.of("gen_ai_provider_name", "google",
+                "state", "open"))).isEqualTo(1);
+        assertThat(value(scrape, "caravan_circuit_state", Map.of("gen_ai_provider_name", "google",
+                "state", "closed"))).isZero();
+        assertThat(scrape).doesNotContain(key);
+    }
+
+    @Test
     void refuses_a_scrape_without_the_admin_key_or_the_metrics_token_in_openai_error_shape() throws Exception {
         HttpResponse<String> anonymous = get("/actuator/prometheus", null);
         HttpResponse<String> gatewayKey = get("/actuator/prometheus", GATEWAY_KEY);
@@ -231,6 +269,13 @@ class MetricsTest extends GatewayTestBase {
 
     private static double overheadMs(HttpResponse<String> response) {
         return Double.parseDouble(response.headers().firstValue("x-caravan-overhead-ms").orElseThrow());
+    }
+
+    private HttpResponse<String> admin(String method, String path, String json)
+            throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20))
+                .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/json")
+                .method(method, HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private String scrape() throws IOException, InterruptedException {
