@@ -51,11 +51,10 @@ public class RequestMetrics implements SettlementListener {
                 record.streamed()), this::requestSeries);
         series.duration.record(settled.durationNanos(), TimeUnit.NANOSECONDS);
         series.overhead.record(settled.overheadNanos(), TimeUnit.NANOSECONDS);
-        boolean success = record.outcome() == UsageRecord.Outcome.SUCCESS;
-        if (success && record.streamed() && settled.ttftNanos() > 0) {
+        if (series.timeToFirstToken != null && settled.ttftNanos() > 0) {
             series.timeToFirstToken.record(settled.ttftNanos(), TimeUnit.NANOSECONDS);
         }
-        if (success && record.attempts().size() > 1) {
+        if (series.fallbacks != null && record.attempts().size() > 1) {
             series.fallbacks.increment();
         }
         String project = Labels.orNone(record.projectId());
@@ -96,12 +95,14 @@ public class RequestMetrics implements SettlementListener {
                 .tag("api", l.api()).tag("stream", stream)
                 .serviceLevelObjectives(Labels.OVERHEAD_BUCKETS)
                 .register(registry);
-        Timer ttft = Timer.builder("gen_ai.server.time_to_first_token")
+        // answered requests only: registered for other label sets, they would be series that stay at zero
+        boolean answered = Labels.NONE.equals(l.errorType());
+        Timer ttft = !answered || !l.streamed() ? null : Timer.builder("gen_ai.server.time_to_first_token")
                 .description("Streams answered: time from arrival to the first token sent")
                 .tag("api", l.api()).tag(Labels.PROVIDER, l.provider()).tag(Labels.MODEL, l.model())
                 .serviceLevelObjectives(Labels.TTFT_BUCKETS)
                 .register(registry);
-        Counter fallbacks = Counter.builder("caravan.fallbacks")
+        Counter fallbacks = !answered ? null : Counter.builder("caravan.fallbacks")
                 .description("Requests answered by another attempt than their first (an attempt failed or was skipped)")
                 .tag("api", l.api()).tag(Labels.PROVIDER, l.provider()).tag(Labels.MODEL, l.model())
                 .register(registry);
@@ -155,6 +156,7 @@ public class RequestMetrics implements SettlementListener {
     private record AttemptLabels(String provider, String model, String outcome) {
     }
 
+    /** {@code timeToFirstToken} only for answered streams, {@code fallbacks} only for answered requests, else null. */
     private record RequestSeries(Timer duration, Timer overhead, Timer timeToFirstToken, Counter fallbacks) {
     }
 
