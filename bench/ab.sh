@@ -52,7 +52,7 @@ for g in A B; do
     OPENAI_BASE_URL="http://127.0.0.1:$SIM_FAST/v1" MISTRAL_BASE_URL="http://127.0.0.1:$SIM_STREAM/v1" \
     ANTHROPIC_BASE_URL="http://127.0.0.1:$SIM_FAST" GOOGLE_BASE_URL="http://127.0.0.1:$SIM_FAST" \
     AI_GATEWAY_API_KEY=$KEY "$JAVA" -Xmx1g "${flags[@]}" -jar "$jar" --server.port="${PORT[$g]}" \
-    --caravan.simulator.enabled=false --caravan.routes.directory="$routes" --spring.datasource.url="jdbc:h2:mem:ab$g" $extra >"$OUT/caravan-$g.log" 2>&1) &
+    --caravan.simulator.enabled=false --caravan.routes.directory="$routes" --spring.datasource.url="jdbc:h2:mem:ab$g;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH" $extra >"$OUT/caravan-$g.log" 2>&1) &
   PID[$g]=$!; PIDS+=($!)
 done
 for g in A B; do

@@ -4,6 +4,7 @@ import dev.caravan.budget.SpendControl;
 import dev.caravan.canonical.Message;
 import dev.caravan.canonical.ToolCall;
 import dev.caravan.canonical.Usage;
+import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
 import dev.caravan.identity.Caller;
 import dev.caravan.stream.StreamOutcome;
@@ -32,8 +33,13 @@ public final class RequestMeter implements StreamOutcome {
     private final Metering metering;
     private final String generationId;
     private final Caller caller;
+    private final String api;
     private final Instant createdAt;
     private final long startNanos;
+    /** When the request arrived (before its key check, to the millisecond): where its overhead starts. */
+    private final long arrivalNanos;
+    private volatile long overheadNanos;
+    private volatile ErrorKind errorKind;
     private final AtomicBoolean finished = new AtomicBoolean();
     private volatile Served served;
     private volatile SpendControl.Admission admission;
@@ -53,12 +59,14 @@ public final class RequestMeter implements StreamOutcome {
     private long countedOutput;
     private final StringBuilder uncounted = new StringBuilder();
 
-    RequestMeter(Metering metering, String generationId, Caller caller) {
+    RequestMeter(Metering metering, String generationId, Caller caller, String api, long arrivalNanos) {
         this.metering = metering;
         this.generationId = generationId;
         this.caller = caller;
+        this.api = api;
         this.createdAt = Instant.now();
         this.startNanos = System.nanoTime();
+        this.arrivalNanos = Math.min(arrivalNanos, startNanos);
     }
 
     public String generationId() {
@@ -82,6 +90,17 @@ public final class RequestMeter implements StreamOutcome {
             throw new IllegalStateException("spend was admitted twice for one request: fix the chain route");
         }
         this.admission = granted;
+    }
+
+    /**
+     * The response head is about to go out (the request's exit step; a stream's head before its first event):
+     * returns the gateway's own time so far, from the request's arrival less {@code providerWaitNanos}, the time
+     * spent waiting on providers, and keeps it for the request's {@link SettledRequest}.
+     */
+    public long committed(long providerWaitNanos) {
+        long overhead = Math.max(0, System.nanoTime() - arrivalNanos - providerWaitNanos);
+        this.overheadNanos = overhead;
+        return overhead;
     }
 
     /** The admission's headers for the response (rate limits, budgets held locally); empty when none applies. */
@@ -183,6 +202,9 @@ public final class RequestMeter implements StreamOutcome {
      * the usage the provider reported before it failed, if any.
      */
     public void failed(GatewayException error, int status, Usage usageSoFar) {
+        if (errorKind == null) {
+            errorKind = error.kind();
+        }
         finish(UsageRecord.Outcome.ERROR, status, error.kind().code() == null ? error.kind().type()
                 : error.kind().code(), usageSoFar, null);
     }
@@ -242,8 +264,11 @@ public final class RequestMeter implements StreamOutcome {
         } else if (outcome == UsageRecord.Outcome.SUCCESS) {
             ttft = latency;
         }
-        metering.record(UsageRecords.of(this, served, usage, tallyEstimated, cost, outcome, status, errorCode,
-                reason, latency, ttft));
+        UsageRecord record = UsageRecords.of(this, served, usage, tallyEstimated, cost, outcome, status, errorCode,
+                reason, latency, ttft);
+        metering.record(new SettledRequest(record, api,
+                outcome == UsageRecord.Outcome.ERROR ? errorKind : null, now - arrivalNanos,
+                firstTokenNanos == 0 ? 0 : firstTokenNanos - arrivalNanos, overheadNanos));
     }
 
     Instant createdAt() {

@@ -41,10 +41,19 @@ public class AdminKey {
     /** Refuses the exchange unless it carries the admin key; removes the credential headers either way. */
     public void authorize(Exchange exchange) {
         Message in = exchange.getMessage();
-        String key = GatewayKeys.presentedKey(in.getHeader("Authorization", String.class),
-                in.getHeader("x-api-key", String.class));
+        String authorization = in.getHeader("Authorization", String.class);
+        String apiKey = in.getHeader("x-api-key", String.class);
         in.removeHeader("Authorization");
         in.removeHeader("x-api-key");
+        check(authorization, apiKey);
+    }
+
+    /**
+     * Throws unless the credential headers' values carry the admin key: 403 when the admin key is not set, 401 when
+     * it is missing or wrong. Also guards {@code /actuator/prometheus}, which Spring MVC serves, not a route.
+     */
+    public void check(String authorization, String apiKey) {
+        String key = GatewayKeys.presentedKey(authorization, apiKey);
         if (hash == null) {
             throw new GatewayException(ErrorKind.PERMISSION_DENIED,
                     "The admin API is off: set CARAVAN_ADMIN_KEY on the gateway to switch it on.");

@@ -96,6 +96,8 @@ public class Failover {
     /** Records the failed attempt; rethrows when no other attempt could help. */
     public void failed(Exchange exchange) {
         GatewayCall call = call(exchange);
+        // a connection refused or a first-byte timeout ends the wait on the provider here, not in the provider route
+        call.upstreamAnswered();
         FirstByteWatch watch = FirstByteWatch.of(exchange);
         watch.arrived();
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);

@@ -28,6 +28,9 @@ public final class GatewayCall {
     private final List<Warning> warnings = new ArrayList<>();
     private List<String> models;
     private Attempt current;
+    /** Time spent waiting on providers so far, and when the wait in progress began (0: none is). */
+    private long providerWaitNanos;
+    private long waitingSince;
 
     public GatewayCall(ChatRequest request, RoutingOptions options) {
         this.request = request;
@@ -139,5 +142,31 @@ public final class GatewayCall {
     /** The catalog id of the model that is serving (which, after a fallback, is not the requested one). */
     public String servingModel() {
         return current.model().id();
+    }
+
+    /** The request is handed to the provider's HTTP call: the gateway waits on the provider from now. */
+    public void upstreamSent() {
+        waitingSince = System.nanoTime();
+    }
+
+    /**
+     * The provider's answer is in hand (its error, its whole answer, or a stream's first event), or the attempt
+     * failed: the wait ends. Only the first call after {@link #upstreamSent} counts.
+     */
+    public void upstreamAnswered() {
+        if (waitingSince != 0) {
+            providerWaitNanos += System.nanoTime() - waitingSince;
+            waitingSince = 0;
+        }
+    }
+
+    /**
+     * How long the request waited on providers, every attempt's wait added up: from the moment its HTTP call began
+     * until the provider's answer was in hand (a stream's until its first event). A wait still in progress counts up
+     * to now.
+     */
+    public long providerWaitNanos() {
+        long since = waitingSince;
+        return providerWaitNanos + (since == 0 ? 0 : System.nanoTime() - since);
     }
 }

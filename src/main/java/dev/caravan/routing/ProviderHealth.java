@@ -98,6 +98,11 @@ public class ProviderHealth {
         }
     }
 
+    /** {@code provider}'s circuit now: CLOSED, OPEN, HALF_OPEN (or one of Resilience4j's forced states). Changes nothing. */
+    public CircuitBreaker.State circuitState(String provider) {
+        return breaker(provider).getState();
+    }
+
     /** Circuit state and cool-down per provider, for the status endpoint and the health check. */
     public Map<String, Map<String, Object>> status(Iterable<String> providers) {
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();

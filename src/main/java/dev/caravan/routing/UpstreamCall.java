@@ -70,6 +70,7 @@ public class UpstreamCall {
             message.setHeader(Exchange.HTTP_QUERY, request.query());
         }
         message.setBody(request.body());
+        call.upstreamSent();
     }
 
     public void complete(Exchange exchange) throws IOException {
@@ -85,11 +86,17 @@ public class UpstreamCall {
         // the provider's headers (content-length, its request ids, cookies) are not the client's business
         message.removeHeaders("*");
         if (status >= 400) {
-            byte[] bytes = body == null ? new byte[0] : readAtMost(body, MAX_ERROR_BODY);
+            byte[] bytes;
+            try {
+                bytes = body == null ? new byte[0] : readAtMost(body, MAX_ERROR_BODY);
+            } finally {
+                call.upstreamAnswered();
+            }
             throw UpstreamErrors.fromStatus(call.provider(), status, errorMessage(format, bytes),
                     retryAfterSeconds(retryAfter)).without(credential(call, providers.get(call.provider())));
         }
         if (body == null) {
+            call.upstreamAnswered();
             throw UpstreamErrors.fromStatus(call.provider(), 502, "the provider sent an empty answer", null);
         }
         boolean verbatim = passThrough(call, format) != null;
@@ -104,6 +111,8 @@ public class UpstreamCall {
             } catch (IOException | RuntimeException beforeFirstByte) {
                 stream.close();
                 throw beforeFirstByte;
+            } finally {
+                call.upstreamAnswered();
             }
             message.setBody(stream);
         } else {
@@ -114,6 +123,8 @@ public class UpstreamCall {
                 // closing would read on to the end of a stalled body; drop the connection instead
                 UpstreamAbort.abort(body);
                 throw failed;
+            } finally {
+                call.upstreamAnswered();
             }
             body.close();
             ChatCompletion completion = format.toCompletion(bytes);

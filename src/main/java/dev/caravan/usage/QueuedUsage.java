@@ -2,6 +2,7 @@ package dev.caravan.usage;
 
 import org.apache.camel.Endpoint;
 import org.apache.camel.ProducerTemplate;
+import org.apache.camel.component.seda.SedaEndpoint;
 import org.springframework.stereotype.Component;
 
 import jakarta.annotation.PreDestroy;
@@ -62,6 +63,16 @@ public class QueuedUsage implements UsageSink {
                 spoolOverflow();
             }
         }
+    }
+
+    /**
+     * Records waiting in memory to be written: those in the queue and those in the overflow list. Read by the
+     * metrics; the queue's own count, not a walk over it.
+     */
+    public int depth() {
+        Endpoint resolved = endpoint;
+        int queued = resolved instanceof SedaEndpoint seda ? seda.getCurrentQueueSize() : 0;
+        return queued + overflowSize.get();
     }
 
     /** Moves the records waiting in the overflow list to the spool, as one batch; called by the replay route too. */
