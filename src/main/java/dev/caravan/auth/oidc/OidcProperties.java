@@ -42,7 +42,7 @@ public record OidcProperties(@Valid @DefaultValue List<Issuer> issuers,
                              @NotNull @DefaultValue("5m") Duration jwksCacheTtl,
                              @NotNull @DefaultValue("30s") Duration jwksRefreshMinInterval,
                              @NotNull @DefaultValue("12h") Duration outageTolerance,
-                             @NotNull @DefaultValue("2s") Duration fetchTimeout) {
+                             @NotNull @DefaultValue("5s") Duration fetchTimeout) {
 
     /** Asymmetric JWS algorithms only: {@code none} and HS* (a shared secret, or an HMAC "signed" with a public key). */
     static final Set<String> ALLOWED_ALGORITHMS = Set.of("RS256", "RS384", "RS512", "PS256", "PS384", "PS512",

@@ -12,6 +12,7 @@ import dev.caravan.keys.Project;
 import dev.caravan.keys.ProjectLookup;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 import java.text.ParseException;
@@ -40,6 +41,7 @@ public class OidcTokens {
     private final Clock clock;
     private final Cache<String, Outcome> checked;
 
+    @Autowired
     public OidcTokens(OidcProperties properties, ProjectLookup projects) {
         this(properties, projects, Clock.systemUTC());
     }
