@@ -1,16 +1,18 @@
 package dev.caravan.serving;
 
 import java.net.InetAddress;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One open client connection as the header deadline sees it. Tomcat's own timeouts only bound the silence between
  * two reads, so a client that sends one header byte every few seconds is never cut; this keeps, per connection,
  * since when it has been delivering a request head, which {@link GuardedNioEndpoint} checks about every second.
  *
- * <p>Two kinds of writer: the connection's processor ({@link #requestStarted}, {@link #requestEnded}), always under
- * Tomcat's lock on the socket, so one at a time; and the endpoint's sweep ({@link #pastHeadDeadline}), a single
- * scheduled task. They share only the volatile fields. Times are {@link System#currentTimeMillis()}, as Tomcat's
- * {@code lastRead} is.
+ * <p>Three kinds of writer: the connection's processor ({@link #requestStarted}, {@link #requestEnded}), always under
+ * Tomcat's lock on the socket, so one at a time; the endpoint's sweep ({@link #pastHeadDeadline}), a single
+ * scheduled task; and the acceptor, which may evict a connection that waits for a request when the port is nearly
+ * full ({@link #waitingSince}, {@link #claimClose}). They share only the volatile and atomic fields. Times are
+ * {@link System#currentTimeMillis()}, as Tomcat's {@code lastRead} is.
  */
 final class ClientConnection {
 
@@ -24,9 +26,11 @@ final class ClientConnection {
     private volatile boolean inService;
     private volatile long idleSince;
 
+    /** Set once by whoever closes it first, the sweep or an eviction: closing takes a moment, both may look again. */
+    private final AtomicBoolean closing = new AtomicBoolean();
+
     private int requestsAtLastLook;
     private long headSince = NONE;
-    private boolean cut;
 
     ClientConnection(InetAddress address, long acceptedAt) {
         this.address = address;
@@ -86,11 +90,30 @@ final class ClientConnection {
                 headSince = now;
             }
         }
-        if (cut || headSince == NONE || now - headSince <= timeout) {
+        if (headSince == NONE || now - headSince <= timeout) {
             return false;
         }
-        // once: closing takes a moment, and the sweep may look again before the connection is gone
-        cut = true;
-        return true;
+        return claimClose();
+    }
+
+    /**
+     * Since when this connection has been waiting for a request, or {@link Long#MAX_VALUE} if it is not waiting (a
+     * request is in service, or it is being closed): from the accept until its first head is in, then from the end
+     * of each request. A head that trickles in after an idle spell counts from the start of the idle spell.
+     */
+    long waitingSince() {
+        if (inService || closing.get()) {
+            return Long.MAX_VALUE;
+        }
+        return requests == 0 ? acceptedAt : idleSince;
+    }
+
+    boolean closing() {
+        return closing.get();
+    }
+
+    /** True for the one caller that gets to close this connection (the sweep or an eviction), false for the rest. */
+    boolean claimClose() {
+        return closing.compareAndSet(false, true);
     }
 }

@@ -1,5 +1,7 @@
 package dev.caravan.serving;
 
+import dev.caravan.canonical.Json;
+import dev.caravan.format.openai.ErrorBody;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -7,6 +9,7 @@ import jakarta.servlet.ServletRequest;
 import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.apache.camel.CamelContext;
 import org.apache.camel.component.platform.http.HttpEndpointModel;
 import org.apache.camel.component.platform.http.PlatformHttpComponent;
 import org.apache.camel.component.platform.http.PlatformHttpEndpoint;
@@ -24,12 +27,23 @@ import java.util.concurrent.ConcurrentHashMap;
  * (routes come and go with route reloads). Anything else (a path with placeholders, a prefix match, a method the
  * route does not accept, {@code /actuator/health}) goes on down the chain to Spring MVC as before, which also keeps
  * the mappings of every route and answers those cases (405, 404) in the usual OpenAI error shape.
+ *
+ * <p>Tomcat listens before Camel has started the routes (Spring starts the web server first): until the Camel
+ * context is up, an API path is answered 503 {@code not_ready} with a {@code Retry-After}, which clients retry,
+ * rather than Spring MVC's 404 "no such endpoint", which they do not.
  */
 public final class DirectPlatformHttp implements Filter, PlatformHttpListener {
 
+    /** The paths of the gateway's APIs (every platform-http route serves one below it). */
+    private static final String API = "/v1/";
+    private static final byte[] NOT_READY = Json.write(new ErrorBody(new ErrorBody.Detail(
+            "The gateway is starting and not serving yet; retry in a moment.", "api_error", null, "not_ready")));
+
     private final Map<String, DirectConsumer> routes = new ConcurrentHashMap<>();
+    private final CamelContext camel;
 
     DirectPlatformHttp(PlatformHttpComponent component) {
+        this.camel = component.getCamelContext();
         component.addPlatformHttpListener(this);
         component.getHttpEndpoints().forEach(this::registerHttpEndpoint);
     }
@@ -38,13 +52,26 @@ public final class DirectPlatformHttp implements Filter, PlatformHttpListener {
     public void doFilter(ServletRequest req, ServletResponse res, FilterChain chain)
             throws IOException, ServletException {
         if (req instanceof HttpServletRequest request && res instanceof HttpServletResponse response) {
-            DirectConsumer consumer = routes.get(path(request));
+            String path = path(request);
+            DirectConsumer consumer = routes.get(path);
             if (consumer != null && consumer.accepts(request.getMethod())) {
                 consumer.serve(request, response);
                 return;
             }
+            if (!camel.isStarted() && path.startsWith(API)) {
+                notReady(response);
+                return;
+            }
         }
         chain.doFilter(req, res);
+    }
+
+    private static void notReady(HttpServletResponse response) throws IOException {
+        response.setStatus(HttpServletResponse.SC_SERVICE_UNAVAILABLE);
+        response.setHeader("Retry-After", "1");
+        response.setContentType("application/json");
+        response.setContentLength(NOT_READY.length);
+        response.getOutputStream().write(NOT_READY);
     }
 
     private static String path(HttpServletRequest request) {

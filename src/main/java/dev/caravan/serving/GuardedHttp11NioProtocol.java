@@ -32,7 +32,7 @@ public final class GuardedHttp11NioProtocol extends Http11NioProtocol {
     }
 
     void apply(ConnectionProperties settings) {
-        endpoint.limit(settings.maxConnectionsPerAddress(), settings.headerTimeout());
+        endpoint.limit(settings.maxConnectionsPerAddress(), settings.ipv6PrefixLength(), settings.headerTimeout());
         setKeepAliveTimeout(Math.toIntExact(settings.idleTimeout().toMillis()));
         // with the upload timeout on, Tomcat swaps the read timeout for it once the headers are in, and back after
         setDisableUploadTimeout(false);

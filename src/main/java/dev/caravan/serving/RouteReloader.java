@@ -1,10 +1,17 @@
 package dev.caravan.serving;
 
 import dev.caravan.routing.TierRegistry;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import jakarta.annotation.PreDestroy;
 import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import org.apache.camel.RoutesBuilder;
 import org.apache.camel.builder.RouteBuilder;
+import org.apache.camel.model.Model;
+import org.apache.camel.model.RouteTemplateDefinition;
+import org.apache.camel.model.RouteTemplateParameterDefinition;
 import org.apache.camel.model.TemplatedRouteDefinition;
 import org.apache.camel.model.TemplatedRouteParameterDefinition;
 import org.apache.camel.spi.Resource;
@@ -17,11 +24,14 @@ import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -30,8 +40,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Applies edits to route files without a restart: the routes directory is checked every
@@ -43,6 +51,7 @@ import java.util.stream.Stream;
 public class RouteReloader {
 
     private static final Logger LOG = LoggerFactory.getLogger(RouteReloader.class);
+    private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
     private final CamelContext camel;
     private final Path directory;
@@ -90,46 +99,133 @@ public class RouteReloader {
             if (content.equals(seen.put(file, content))) {
                 continue;
             }
-            String previous = lastGood.get(file);
+            Map<String, Route> before = routes();
+            List<RouteTemplateDefinition> templatesBefore = List.copyOf(model().getRouteTemplateDefinitions());
             try {
                 Set<String> ids = load(file, content);
                 lastGood.put(file, content);
                 LOG.info("route file {} reloaded: {}", directory.relativize(file), ids);
             } catch (Exception e) {
-                LOG.error("route file {} rejected, the previous version keeps running: {}",
-                        directory.relativize(file), e.getMessage());
-                restore(file, previous);
+                reject(file, lastGood.get(file), before, templatesBefore, e);
             }
         }
     }
 
-    private void restore(Path file, String previous) {
-        if (previous == null) {
+    /**
+     * Most broken edits fail before a route is touched (the file does not parse, a tier is refused, the template is
+     * unknown): nothing is restored then, so Camel logs no "Stopped …" for a route that never stopped. One that fails
+     * after its old routes were replaced (a bad endpoint, say) has them put back, and says so.
+     */
+    private void reject(Path file, String previous, Map<String, Route> before,
+                        List<RouteTemplateDefinition> templatesBefore, Exception failure) {
+        Path name = directory.relativize(file);
+        if (routes().equals(before) && model().getRouteTemplateDefinitions().equals(templatesBefore)) {
+            LOG.error("route file {} rejected, the previous version keeps running: {}", name, failure.getMessage());
             return;
         }
         try {
-            // a broken file may fail after its old routes were removed (a bad endpoint, say): put them back
-            load(file, previous);
+            for (String id : routes().keySet()) {
+                if (!before.containsKey(id)) {
+                    camel.getRouteController().stopRoute(id);
+                    camel.removeRoute(id);
+                }
+            }
+            if (previous != null) {
+                load(file, previous);
+            }
+            LOG.error("route file {} rejected, the previous version keeps running (put back after the edit had "
+                    + "replaced it): {}", name, failure.getMessage());
         } catch (Exception e) {
-            LOG.error("could not restore the previous version of {}: {}", directory.relativize(file), e.getMessage());
+            LOG.error("route file {} rejected: {}; its previous version could not be put back: {}", name,
+                    failure.getMessage(), e.getMessage());
         }
     }
 
+    /** The running routes by id; a replaced route is another instance, so comparing two of these shows any change. */
+    private Map<String, Route> routes() {
+        Map<String, Route> routes = new HashMap<>();
+        camel.getRoutes().forEach(route -> routes.put(route.getRouteId(), route));
+        return routes;
+    }
+
     private Set<String> load(Path file, String content) throws Exception {
-        Resource resource = ResourceHelper.fromString("file:" + file, content);
+        return load(ResourceHelper.fromString("file:" + file, content));
+    }
+
+    private Set<String> load(Resource resource) throws Exception {
         loading.lock();
         try {
             Set<String> ids = new LinkedHashSet<>();
             for (RoutesBuilder builder : PluginHelper.getRoutesLoader(camel).findRoutesBuilders(List.of(resource))) {
                 ids.addAll(builder.updateRoutesToCamelContext(camel));
                 if (builder instanceof RouteBuilder routes) {
+                    Set<String> templates = replaceTemplates(routes);
                     ids.addAll(replaceTemplatedRoutes(routes));
+                    ids.addAll(rebuildFrom(templates, resource.getLocation()));
                 }
             }
             return ids;
         } finally {
             loading.unlock();
         }
+    }
+
+    /**
+     * Camel's update appends a file's route templates to the model beside the old ones, and lookups keep finding the
+     * old: an edited template (a tier's default maxTokens, say) would never reach a route. The old ones go here.
+     */
+    private Set<String> replaceTemplates(RouteBuilder routes) throws Exception {
+        Set<String> ids = new LinkedHashSet<>();
+        Model model = model();
+        for (RouteTemplateDefinition fresh : routes.getRouteTemplateCollection().getRouteTemplates()) {
+            ids.add(fresh.getId());
+            for (RouteTemplateDefinition stale : List.copyOf(model.getRouteTemplateDefinitions())) {
+                if (stale != fresh && fresh.getId().equals(stale.getId())) {
+                    model.removeRouteTemplateDefinition(stale);
+                }
+            }
+        }
+        return ids;
+    }
+
+    /**
+     * The routes made from an edited template are made again, from the route files that name it (the packaged ones
+     * and the directory's last good versions), so they and the tier registry see its new parameters and defaults.
+     */
+    private Set<String> rebuildFrom(Set<String> templates, String edited) throws Exception {
+        if (templates.isEmpty()) {
+            return Set.of();
+        }
+        Map<String, Resource> current = new LinkedHashMap<>(RouteFiles.packaged());
+        for (Path path : files()) {
+            // a file deleted since keeps its routes (deletions are not applied) but is not read again
+            String content = lastGood.get(path);
+            if (content != null) {
+                current.put(path.getFileName().toString(), ResourceHelper.fromString("file:" + path, content));
+            }
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        for (Resource file : current.values()) {
+            if (!file.getLocation().equals(edited) && namesTemplate(file, templates)) {
+                ids.addAll(load(file));
+            }
+        }
+        return ids;
+    }
+
+    private static boolean namesTemplate(Resource file, Set<String> templates) throws IOException {
+        try (InputStream in = file.getInputStream()) {
+            for (JsonNode element : YAML.readTree(in)) {
+                if (templates.contains(element.path("templatedRoute").path("routeTemplateRef").asText())) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    private Model model() {
+        return camel.getCamelContextExtension().getContextPlugin(Model.class);
     }
 
     /**
@@ -140,10 +236,15 @@ public class RouteReloader {
         Set<String> ids = new LinkedHashSet<>();
         List<TemplatedRouteDefinition> all = routes.getTemplatedRouteCollection().getTemplatedRoutes();
         for (TemplatedRouteDefinition templated : all) {
+            // before anything is removed, as Camel would only find out when adding the new version
+            RouteTemplateDefinition template = model().getRouteTemplateDefinition(templated.getRouteTemplateRef());
+            if (template == null) {
+                throw new IllegalArgumentException("no route template " + templated.getRouteTemplateRef()
+                        + " (templatedRoute " + templated.getRouteId() + ")");
+            }
             if (TierRegistry.TEMPLATE.equals(templated.getRouteTemplateRef())) {
                 // before anything is removed: a tier no request could be served by is an edit to reject
-                tiers.check(templated.getParameters().stream().collect(Collectors.toMap(
-                        TemplatedRouteParameterDefinition::getName, p -> p.getValue() == null ? "" : p.getValue())));
+                tiers.check(parameters(template, templated));
             }
         }
         for (TemplatedRouteDefinition templated : all) {
@@ -160,10 +261,26 @@ public class RouteReloader {
         return ids;
     }
 
-    private List<Path> files() {
-        try (Stream<Path> walk = Files.walk(directory)) {
-            return walk.filter(p -> p.toString().endsWith(".yaml") && Files.isRegularFile(p)).sorted().toList();
-        } catch (IOException e) {
+    /** A templated route's parameters as its route gets them: the template's defaults, then its own values. */
+    private static Map<String, String> parameters(RouteTemplateDefinition template, TemplatedRouteDefinition route) {
+        Map<String, String> parameters = new HashMap<>();
+        if (template.getTemplateParameters() != null) {
+            for (RouteTemplateParameterDefinition parameter : template.getTemplateParameters()) {
+                if (parameter.getDefaultValue() != null) {
+                    parameters.put(parameter.getName(), parameter.getDefaultValue());
+                }
+            }
+        }
+        for (TemplatedRouteParameterDefinition parameter : route.getParameters()) {
+            parameters.put(parameter.getName(), parameter.getValue() == null ? "" : parameter.getValue());
+        }
+        return parameters;
+    }
+
+    private Collection<Path> files() {
+        try {
+            return RouteFiles.directoryFiles(directory).values();
+        } catch (UncheckedIOException | IllegalStateException e) {
             LOG.warn("cannot list {}: {}", directory, e.getMessage());
             return List.of();
         }

@@ -11,9 +11,10 @@ import java.time.Duration;
 /**
  * Where the route files are and how edits to them are picked up ({@code caravan.routes.*}).
  *
- * @param directory      the directory of route files ({@code routes/} of the checkout by default); Camel loads
- *                       every {@code *.yaml} below it at start (application.yaml's routes-include-pattern)
- * @param reloadInterval how often changed files are reloaded; {@code 0s} switches reloading off
+ * @param directory      route files laid over the ones packaged in the jar ({@link RouteFiles}): a {@code *.yaml}
+ *                       below it replaces the packaged file of the same name, any other is added. Absolute or relative
+ *                       to the working directory ({@code routes}, the checkout's own, by default); it need not exist
+ * @param reloadInterval how often changed files in {@code directory} are reloaded; {@code 0s} switches reloading off
  */
 @Validated
 @ConfigurationProperties("caravan.routes")

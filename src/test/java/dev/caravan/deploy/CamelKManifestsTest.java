@@ -30,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The Kubernetes manifests in camel-k/ against the gateway they deploy: every manifest is well-formed, every file a
  * kustomization names exists, every route under routes/ is shipped in the routes ConfigMap and mounted where
- * {@code camel.main.routes-include-pattern} looks, and the Secret template holds exactly the variables the gateway
+ * {@code caravan.routes.directory} points, and the Secret template holds exactly the variables the gateway
  * reads, for every provider the routes and the catalog reach, with no real key in it.
  */
 class CamelKManifestsTest {
@@ -294,18 +294,12 @@ class CamelKManifestsTest {
         }
     }
 
-    /** The directory {@code camel.main.routes-include-pattern} scans, relative to the working directory. */
+    /** The directory whose route files replace the packaged ones ({@code caravan.routes.directory}), relative. */
     private static String routesDirectory() throws IOException {
-        JsonNode application = YAML.readTree(APPLICATION_YAML.toFile());
-        // the pattern names the directory through caravan.routes.directory, which the route reloader watches too
-        String pattern = application.path("camel").path("main").path("routes-include-pattern").asText()
-                .replace("${caravan.routes.directory}", application.at("/caravan/routes/directory").asText());
-        assertThat(pattern).as("camel.main.routes-include-pattern").startsWith("file:");
-        String path = pattern.substring("file:".length());
-        assertThat(path).as("the routes pattern is relative to the working directory").doesNotStartWith("/");
-        String dir = path.substring(0, path.indexOf('*')).replaceAll("/+$", "");
-        assertThat(dir).isNotBlank();
-        return dir;
+        String dir = YAML.readTree(APPLICATION_YAML.toFile()).at("/caravan/routes/directory").asText();
+        assertThat(dir).as("caravan.routes.directory").isNotBlank();
+        assertThat(dir).as("the routes directory is relative to the working directory").doesNotStartWith("/");
+        return dir.replaceAll("/+$", "");
     }
 
     /** Providers named by {@code {{caravan.providers.<name>.base-url}}} in the routes and application.yaml. */

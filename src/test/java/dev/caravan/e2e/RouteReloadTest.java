@@ -1,5 +1,6 @@
 package dev.caravan.e2e;
 
+import dev.caravan.routing.TierRegistry;
 import dev.caravan.serving.RouteReloader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -12,6 +13,7 @@ import org.springframework.test.context.DynamicPropertySource;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,9 +31,16 @@ class RouteReloadTest extends GatewayTestBase {
     private static final Path ROUTES = copyOfRoutes();
     private static final Path TIER = ROUTES.resolve("tiers/classify.yaml");
     private static final String ORIGINAL = read(TIER);
+    private static final Path TEMPLATE = ROUTES.resolve("tiers/workflow-tier.yaml");
+    private static final String TEMPLATE_ORIGINAL = read(TEMPLATE);
+    private static final Path MODELS = ROUTES.resolve("api/models.yaml");
+    private static final String MODELS_ORIGINAL = read(MODELS);
 
     @Autowired
     private RouteReloader reloader;
+
+    @Autowired
+    private TierRegistry tiers;
 
     @DynamicPropertySource
     static void routesDirectory(DynamicPropertyRegistry registry) {
@@ -43,6 +52,8 @@ class RouteReloadTest extends GatewayTestBase {
     void restore() throws IOException {
         Files.deleteIfExists(ROUTES.resolve("tiers/summarise.yaml"));
         Files.writeString(TIER, ORIGINAL);
+        Files.writeString(MODELS, MODELS_ORIGINAL);
+        Files.writeString(TEMPLATE, TEMPLATE_ORIGINAL);
         reloader.check();
     }
 
@@ -101,7 +112,7 @@ class RouteReloadTest extends GatewayTestBase {
     @Test
     void a_tier_edit_no_request_could_be_served_by_is_rejected_and_the_previous_tier_keeps_serving(
             CapturedOutput output) throws Exception {
-        Files.writeString(TIER, ORIGINAL.replace("value: 256", "value: lots"));
+        Files.writeString(TIER, ORIGINAL.replace("value: \"256\"", "value: lots"));
 
         reloader.check();
 
@@ -114,6 +125,66 @@ class RouteReloadTest extends GatewayTestBase {
         reloader.check();
 
         assertThat(output.getAll()).contains("a workflow tier needs at least one model");
+        assertThat(servingModel()).isEqualTo("google/gemini-2.5-flash");
+    }
+
+    @Test
+    void a_rejected_edit_logs_that_the_old_version_keeps_serving_and_no_stop_of_it(CapturedOutput output)
+            throws Exception {
+        for (String broken : new String[] {
+                ORIGINAL.replace("parameters:", "parameters: [unclosed"),
+                ORIGINAL.replace("value: \"256\"", "value: lots"),
+                ORIGINAL.replace("routeTemplateRef: workflow-tier", "routeTemplateRef: no-such-template")}) {
+            int from = output.getAll().length();
+            Files.writeString(TIER, broken);
+
+            reloader.check();
+
+            String logged = output.getAll().substring(from);
+            assertThat(logged).contains("route file tiers/classify.yaml rejected, the previous version keeps running")
+                    .doesNotContain("Stopped tier-classify").doesNotContain("Shutdown tier-classify");
+            assertThat(servingModel()).isEqualTo("google/gemini-2.5-flash");
+        }
+    }
+
+    @Test
+    void an_edit_failing_after_its_route_was_replaced_puts_the_old_one_back_and_says_so(CapturedOutput output)
+            throws Exception {
+        String step = "        - bean:\n            ref: modelsApi";
+        assertThat(MODELS_ORIGINAL).contains(step);
+        Files.writeString(MODELS, MODELS_ORIGINAL.replace(step, "        - to: \"no-such-scheme:anywhere\"\n" + step));
+
+        reloader.check();
+
+        assertThat(output.getAll()).contains("route file api/models.yaml rejected, the previous version keeps running "
+                + "(put back after the edit had replaced it)");
+        HttpResponse<String> models = http.send(HttpRequest.newBuilder(uri("/v1/models"))
+                .header("Authorization", "Bearer " + GATEWAY_KEY).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(models.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void a_default_edited_in_the_tier_template_reaches_the_tiers_that_leave_it_out(CapturedOutput output)
+            throws Exception {
+        String cap = "        required: false\n";
+        assertThat(TEMPLATE_ORIGINAL).contains(cap);
+        assertThat(tiers.tier("vision").orElseThrow().maxTokens()).isNull();
+
+        Files.writeString(TEMPLATE, TEMPLATE_ORIGINAL.replace(cap, cap + "        defaultValue: \"1000\"\n"));
+        reloader.check();
+
+        assertThat(output.getAll()).containsPattern("route file tiers/workflow-tier.yaml reloaded: \\[.*tier-vision");
+        assertThat(tiers.tier("vision").orElseThrow().maxTokens()).isEqualTo(1000);
+        assertThat(tiers.tier("client-facing").orElseThrow().maxTokens()).isEqualTo(1000);
+        // a tier's own value still wins over the default
+        assertThat(tiers.tier("classify").orElseThrow().maxTokens()).isEqualTo(256);
+
+        Files.writeString(TEMPLATE, TEMPLATE_ORIGINAL.replace(cap, cap + "        defaultValue: lots\n"));
+        reloader.check();
+
+        assertThat(output.getAll()).contains("route file tiers/workflow-tier.yaml rejected, the previous version "
+                + "keeps running (put back after the edit had replaced it)");
+        assertThat(tiers.tier("vision").orElseThrow().maxTokens()).isEqualTo(1000);
         assertThat(servingModel()).isEqualTo("google/gemini-2.5-flash");
     }
 

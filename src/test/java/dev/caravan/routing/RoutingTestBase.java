@@ -46,8 +46,8 @@ public abstract class RoutingTestBase {
     static void providers(DynamicPropertyRegistry registry) {
         registry.add("AI_GATEWAY_API_KEY", () -> KEY);
         registry.add("caravan.catalog", () -> "classpath:routing/catalog.yaml");
-        registry.add("camel.main.routes-include-pattern",
-                () -> "file:routes/**/*.yaml,classpath:routing/routes/*.yaml");
+        // added to the gateway's own route files (dev.caravan.serving.RouteFiles)
+        registry.add("camel.main.routes-include-pattern", () -> "classpath:routing/routes/*.yaml");
         registry.add("caravan.providers.alpha.base-url", () -> ALPHA.baseUrl() + "/v1");
         registry.add("caravan.providers.beta.base-url", () -> BETA.baseUrl() + "/v1");
         registry.add("caravan.providers.gamma.base-url", GAMMA::baseUrl);

@@ -46,6 +46,25 @@ class StreamFailoverTest extends RoutingTestBase {
     }
 
     @Test
+    void with_include_usage_the_final_usage_chunk_carries_the_routing_metadata_too() throws Exception {
+        ALPHA.enqueue(Reply.text("never seen").cutAfterChunks(0));
+        BETA.enqueue(Reply.text("from beta").chunks(2).usage(7, 3));
+
+        HttpResponse<String> response = chat(request("acme/large", true, null)
+                .replace("\"stream\":true", "\"stream\":true,\"stream_options\":{\"include_usage\":true}"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        List<JsonNode> events = events(response.body());
+        JsonNode last = events.getLast();
+        assertThat(last.path("choices")).isEmpty();
+        assertThat(last.at("/usage/completion_tokens").asInt()).isEqualTo(3);
+        assertThat(attempts(last.at("/provider_metadata/gateway/routing"))).containsExactly("alpha:false", "beta:true");
+        JsonNode finish = events.stream().filter(e -> !e.at("/choices/0/finish_reason").isMissingNode()
+                && !e.at("/choices/0/finish_reason").isNull()).findFirst().orElseThrow();
+        assertThat(attempts(finish.at("/provider_metadata/gateway/routing"))).containsExactly("alpha:false", "beta:true");
+    }
+
+    @Test
     void serves_a_stream_from_the_next_provider_when_the_first_answers_an_error_status() throws Exception {
         GAMMA.enqueue(Reply.error(529, "overloaded"));
         BETA.enqueue(Reply.text("from beta"));

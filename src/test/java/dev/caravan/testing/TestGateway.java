@@ -29,6 +29,8 @@ public final class TestGateway {
 
     private final Map<String, String> settings = new LinkedHashMap<>();
     private final List<Class<?>> sources = new ArrayList<>(List.of(CaravanApplication.class));
+    /** The process's working directory ({@link #startProcess}); null: this JVM's. */
+    private Path workingDirectory;
 
     private TestGateway() {
         set("server.port", 0);
@@ -77,6 +79,12 @@ public final class TestGateway {
         return this;
     }
 
+    /** Runs {@link #startProcess} in this working directory (relative paths, ./data and routes/ resolve there). */
+    public TestGateway in(Path directory) {
+        this.workingDirectory = directory;
+        return this;
+    }
+
     public ConfigurableApplicationContext start() {
         return new SpringApplicationBuilder(sources.toArray(Class<?>[]::new)).run(arguments().toArray(String[]::new));
     }
@@ -90,7 +98,8 @@ public final class TestGateway {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
                 .toString(), "-cp", System.getProperty("java.class.path"), CaravanApplication.class.getName()));
         command.addAll(arguments());
-        return new ProcessBuilder(command).redirectErrorStream(true)
+        return new ProcessBuilder(command).directory(workingDirectory == null ? null : workingDirectory.toFile())
+                .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     }
 

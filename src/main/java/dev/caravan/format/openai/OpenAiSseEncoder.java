@@ -19,7 +19,8 @@ import java.util.function.Function;
  * The chunks carry the gateway's generation id and the catalog id of the serving model; warnings ride on the first
  * chunk; the chunk that carries the finish reason also carries the routing metadata; the usage-only chunk is passed
  * on only when the client asked for it ({@code stream_options.include_usage}), with its cost, as a stream cannot
- * carry a cost header. One encoder per response.
+ * carry a cost header, and the routing metadata again: it is the last chunk, the one such clients read the stream's
+ * totals from. One encoder per response.
  */
 public final class OpenAiSseEncoder implements ClientStreamEncoder {
 
@@ -66,9 +67,9 @@ public final class OpenAiSseEncoder implements ClientStreamEncoder {
             first = false;
             chunk = chunk.withWarnings(Warning.merge(chunk.warnings(), warnings));
         }
-        if (hasFinishReason(chunk)) {
-            // the finish chunk, not a chunk of its own: the OpenAI SDK's accumulator refuses any chunk after the
-            // final ones, and a usage-only chunk may not come at all
+        if (hasFinishReason(chunk) || chunk.usage() != null && isUsageOnly(chunk)) {
+            // on chunks the stream has anyway, never one of its own: the OpenAI SDK's accumulator refuses any chunk
+            // after the final ones, and a usage-only chunk may not come at all (so the finish chunk has it too)
             chunk = chunk.withExtra(METADATA_FIELD, routingMetadata);
         }
         return event(Json.write(chunk));

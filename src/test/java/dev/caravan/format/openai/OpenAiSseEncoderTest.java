@@ -63,6 +63,8 @@ class OpenAiSseEncoderTest {
             // a stream cannot carry a cost header: the usage chunk carries the cost
             assertThat(events.getLast().at("/usage/cost").decimalValue()).isEqualByComparingTo("0.0042");
             assertThat(events.getLast().at("/usage/prompt_tokens").asInt()).isEqualTo(40);
+            // the last chunk, where clients read the totals, carries the routing too
+            assertThat(events.getLast().path(OpenAiSseEncoder.METADATA_FIELD)).isEqualTo(ROUTING);
         }
     }
 
