@@ -3,6 +3,7 @@ package dev.caravan.api;
 import dev.caravan.canonical.ChatRequest;
 import dev.caravan.catalog.ModelCatalog;
 import dev.caravan.error.ErrorKind;
+import dev.caravan.identity.Caller;
 import dev.caravan.error.GatewayException;
 import dev.caravan.routing.GatewayCall;
 import dev.caravan.routing.RoutingOptions;
@@ -103,6 +104,11 @@ public class Intake {
         RoutingOptions options = RoutingOptions.from(request.extra().remove(RoutingOptions.BODY_FIELD),
                 in.getHeader(RoutingOptions.HEADER, String.class))
                 .requireFallbacksAtMost(maxFallbackModels, request.model());
+        Caller caller = exchange.getProperty(Caller.PROPERTY, Caller.class);
+        if (caller != null && caller.user() != null) {
+            // a token's user is verified; one named in the request is not, and must not dodge that user's budget
+            options = options.withUser(caller.user());
+        }
         GatewayCall call = new GatewayCall(request, options);
         // kept before the model is checked: a refusal's usage record still names the model, user and tags asked for
         exchange.setProperty(GatewayCall.PROPERTY, call);

@@ -1,5 +1,8 @@
 package dev.caravan.auth;
 
+import dev.caravan.auth.oidc.JwtShape;
+import dev.caravan.auth.oidc.OidcProperties;
+import dev.caravan.auth.oidc.OidcTokens;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
 import dev.caravan.identity.Caller;
@@ -17,11 +20,13 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * Checks the caller's gateway key. OpenAI-style clients send {@code Authorization: Bearer <key>}, Anthropic-style
- * clients {@code x-api-key}. Accepted keys are held as hashes only: the one in {@code AI_GATEWAY_API_KEY}, so a
- * first run needs no admin step, any listed in {@code caravan.auth.key-hashes}, and the keys issued through the admin
- * API ({@link KeyLookup}, which knows each one's project and rate limits). Both credential headers are removed once
- * checked, so they can never travel further.
+ * Checks the caller's gateway key or identity-provider token. OpenAI-style clients send
+ * {@code Authorization: Bearer <key>}, Anthropic-style clients {@code x-api-key}; either header may carry either
+ * credential. Accepted keys are held as hashes only: the one in {@code AI_GATEWAY_API_KEY}, so a first run needs no
+ * admin step, any listed in {@code caravan.auth.key-hashes}, and the keys issued through the admin API
+ * ({@link KeyLookup}, which knows each one's project and rate limits). A credential shaped like a JWT goes to
+ * {@link OidcTokens} instead; the shapes are told apart by their characters, with no lookup. Both credential headers
+ * are removed once checked, so they can never travel further.
  */
 @Component("gatewayKeys")
 public class GatewayKeys {
@@ -31,9 +36,13 @@ public class GatewayKeys {
 
     private final Set<String> hashes = new HashSet<>();
     private final KeyLookup issued;
+    private final OidcTokens tokens;
+    private final int maxLength;
 
-    public GatewayKeys(AuthProperties properties, KeyLookup issued) {
+    public GatewayKeys(AuthProperties properties, KeyLookup issued, OidcTokens tokens, OidcProperties oidc) {
         this.issued = issued;
+        this.tokens = tokens;
+        this.maxLength = oidc.maxTokenLength();
         if (!properties.gatewayKey().isBlank()) {
             hashes.add(KeyHash.sha256(properties.gatewayKey().strip()));
         }
@@ -54,8 +63,14 @@ public class GatewayKeys {
             throw new GatewayException(ErrorKind.AUTHENTICATION,
                     "Missing gateway key: send it as 'Authorization: Bearer <key>' or 'x-api-key: <key>'.");
         }
+        if (key.length() > maxLength) {
+            // refused before it is hashed or parsed: a huge credential costs no more than a short wrong one
+            throw new GatewayException(ErrorKind.AUTHENTICATION,
+                    "The credential is longer than this gateway accepts (" + maxLength + " characters).");
+        }
         String hash = KeyHash.sha256(key);
         Caller caller = hashes.contains(hash) ? Caller.ENVIRONMENT
+                : JwtShape.looksLikeJwt(key) ? tokens.caller(key, hash)
                 // anything not shaped like an issued key is refused without a cache entry or a query
                 : KeySecrets.hasIssuedShape(key) ? issued.caller(hash).orElse(null) : null;
         if (caller == null) {

@@ -34,6 +34,8 @@ public enum ErrorKind {
     /** The database behind keys and budgets cannot be read, and no cached answer is fresh enough to use. */
     STORE_UNAVAILABLE(503, "api_error", "store_unavailable", false),
     BUDGET_UNAVAILABLE(503, "api_error", "budget_unavailable", false),
+    /** A trusted identity provider's keys cannot be fetched and none are cached: the token cannot be checked yet. */
+    IDENTITY_PROVIDER_UNAVAILABLE(503, "api_error", "identity_provider_unavailable", false),
     /** Every provider that could serve was left out (open circuits, cool-downs) without being called. */
     NO_PROVIDER_AVAILABLE(503, "api_error", "no_provider_available", true),
     UPSTREAM_TIMEOUT(504, "api_error", "provider_timeout", true);

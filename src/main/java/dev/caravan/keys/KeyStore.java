@@ -49,6 +49,8 @@ public class KeyStore {
                 .params(project.id(), name, limit.requestsPerMinute(), limit.tokensPerMinute(),
                         timestamp(project.createdAt()))
                 .update();
+        // a token mapped to this project's name may have been refused (and that cached) before it existed
+        changes.announce(Change.project(project.id()));
         return project;
     }
 
@@ -60,6 +62,17 @@ public class KeyStore {
     public Optional<Project> project(String id) {
         return jdbc.sql("SELECT " + PROJECT_COLUMNS + " FROM projects WHERE id = ?").param(id)
                 .query(KeyStore::project).optional();
+    }
+
+    /**
+     * The project a token's claim names, read on the request path: the one with id {@code reference}, else the only
+     * one named so; empty when there is none, or when several share that name (a token must not pick one at random).
+     */
+    public Optional<Project> projectByReference(String reference) {
+        List<Project> found = lookups.sql("SELECT " + PROJECT_COLUMNS + " FROM projects WHERE id = ? OR name = ?")
+                .params(reference, reference).query(KeyStore::project).list();
+        return found.stream().filter(p -> p.id().equals(reference)).findFirst()
+                .or(() -> found.size() == 1 ? Optional.of(found.getFirst()) : Optional.empty());
     }
 
     /** Changes what is not null: the name, the rate limit as a whole ({@link RateLimit#NONE} removes it). */

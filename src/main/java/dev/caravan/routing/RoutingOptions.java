@@ -42,6 +42,11 @@ public record RoutingOptions(List<String> order, List<String> only, List<String>
     private static final ObjectReader STRICT = Json.MAPPER.reader()
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    /** These options for {@code user}: the one a verified token names, which the request cannot override. */
+    public RoutingOptions withUser(String user) {
+        return new RoutingOptions(order, only, models, providerTimeouts, user, tags, caching, maxCost, byok);
+    }
+
     public boolean autoCaching() {
         return "auto".equals(caching);
     }

@@ -41,6 +41,7 @@ class CamelKManifestsTest {
     private static final Path CATALOG = Path.of("src/main/resources/catalog.yaml");
     private static final Path DOCKERFILE = CAMEL_K.resolve("Dockerfile");
     private static final Path SECRET_EXAMPLE = CAMEL_K.resolve("secret.example.yaml");
+    private static final Path WORKLOAD_IDENTITY = CAMEL_K.resolve("workload-identity");
 
     private static final String ROUTES_CONFIG_MAP = "caravan-routes";
     private static final String CATALOG_CONFIG_MAP = "caravan-catalog";
@@ -372,6 +373,41 @@ class CamelKManifestsTest {
                 && v.chars().anyMatch(Character::isLetter);
     }
 
+    @Test
+    void theWorkloadIdentityClientAsksForTheAudienceTheGatewaysIssuerSettingAccepts() throws IOException {
+        List<Manifest> deployments = ofKind("Deployment").stream()
+                .filter(m -> m.file().startsWith(WORKLOAD_IDENTITY)).toList();
+        JsonNode gateway = deployments.stream().filter(m -> m.name().equals("caravan")).findFirst().orElseThrow()
+                .node().path("spec").path("template").path("spec").path("containers").get(0);
+        JsonNode client = deployments.stream().filter(m -> !m.name().equals("caravan")).findFirst().orElseThrow()
+                .node().path("spec").path("template").path("spec");
+
+        Map<String, String> env = new LinkedHashMap<>();
+        gateway.path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+        // every variable binds to a field of dev.caravan.auth.oidc.OidcProperties.Issuer (relaxed binding drops '-')
+        Set<String> fields = new TreeSet<>();
+        for (var component : dev.caravan.auth.oidc.OidcProperties.Issuer.class.getRecordComponents()) {
+            fields.add(component.getName().toUpperCase(Locale.ROOT));
+        }
+        for (String name : env.keySet()) {
+            assertThat(name).startsWith("CARAVAN_AUTH_OIDC_ISSUERS_0_");
+            assertThat(fields).as(name).contains(name.substring("CARAVAN_AUTH_OIDC_ISSUERS_0_".length())
+                    .replaceAll("_\\d+$", ""));
+        }
+        String audience = env.get("CARAVAN_AUTH_OIDC_ISSUERS_0_AUDIENCES_0");
+        assertThat(audience).isNotBlank();
+        assertThat(env.get("CARAVAN_AUTH_OIDC_ISSUERS_0_PROJECTCLAIM")).isEqualTo("kubernetes.io/namespace");
+
+        JsonNode token = client.path("volumes").get(0).path("projected").path("sources").get(0)
+                .path("serviceAccountToken");
+        assertThat(token.path("audience").asText()).as("the projected token's audience").isEqualTo(audience);
+        String mountedAt = client.path("containers").get(0).path("volumeMounts").get(0).path("mountPath").asText();
+        assertThat(client.path("containers").get(0).path("args").get(0).asText())
+                .as("the client sends the mounted token").contains("cat " + mountedAt + "/" + token.path("path").asText());
+        assertThat(client.path("automountServiceAccountToken").asBoolean(true))
+                .as("the API server's token is not mounted for a client that must not send it").isFalse();
+    }
+
     // ---- the manifests' side
 
     private static List<Manifest> manifests() throws IOException {
@@ -438,8 +474,13 @@ class CamelKManifestsTest {
         return entry.contains("=") ? entry.substring(entry.indexOf('=') + 1) : entry;
     }
 
+    /** The gateway's Deployment: the workload-identity example adds a client's and a patch of the gateway's. */
+    private static List<Manifest> gatewayDeployments() throws IOException {
+        return ofKind("Deployment").stream().filter(m -> !m.file().startsWith(WORKLOAD_IDENTITY)).toList();
+    }
+
     private static JsonNode deploymentContainer() throws IOException {
-        List<Manifest> deployments = ofKind("Deployment");
+        List<Manifest> deployments = gatewayDeployments();
         assertThat(deployments).hasSize(1);
         JsonNode containers = deployments.get(0).node().path("spec").path("template").path("spec").path("containers");
         assertThat(containers.size()).as("containers of the Deployment").isEqualTo(1);
@@ -447,7 +488,7 @@ class CamelKManifestsTest {
     }
 
     private static JsonNode deploymentVolume(String configMap) throws IOException {
-        for (JsonNode volume : ofKind("Deployment").get(0).node().path("spec").path("template").path("spec")
+        for (JsonNode volume : gatewayDeployments().get(0).node().path("spec").path("template").path("spec")
                 .path("volumes")) {
             if (volume.path("configMap").path("name").asText().equals(configMap)) {
                 return volume;

@@ -3,6 +3,8 @@ package dev.caravan.e2e;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.auth.AuthProperties;
 import dev.caravan.auth.GatewayKeys;
+import dev.caravan.auth.oidc.OidcProperties;
+import dev.caravan.auth.oidc.OidcTokens;
 import dev.caravan.budget.Budget;
 import dev.caravan.budget.BudgetBook;
 import dev.caravan.canonical.Json;
@@ -268,8 +270,8 @@ class SpendEnforcementRedisTest {
         }
 
         @Bean
-        GatewayKeys gatewayKeys(KeyLookup issued) {
-            return new GatewayKeys(new AuthProperties(GATEWAY_KEY, List.of(), ""), issued) {
+        GatewayKeys gatewayKeys(KeyLookup issued, OidcTokens tokens, OidcProperties oidc) {
+            return new GatewayKeys(new AuthProperties(GATEWAY_KEY, List.of(), ""), issued, tokens, oidc) {
                 @Override
                 public void authenticate(Exchange exchange) {
                     String who = exchange.getMessage().getHeader("x-test-caller", String.class);

@@ -2,6 +2,8 @@ package dev.caravan.keys;
 
 import dev.caravan.auth.AuthProperties;
 import dev.caravan.auth.GatewayKeys;
+import dev.caravan.auth.oidc.OidcProperties;
+import dev.caravan.auth.oidc.OidcTokens;
 import dev.caravan.controlplane.Change;
 import dev.caravan.controlplane.ControlPlaneProperties;
 import dev.caravan.controlplane.FreshCache;
@@ -135,9 +137,13 @@ class KeyLookupTest {
         assertThat(queries).as("only prj_a's key read again").hasValue(3);
     }
 
+    private static final OidcProperties NO_ISSUERS = new OidcProperties(List.of(), Duration.ofSeconds(60), 6144, 100,
+            Duration.ofMinutes(5), Duration.ofSeconds(30), Duration.ofHours(12), Duration.ofSeconds(2));
+
     @Test
     void the_gateway_refuses_keys_not_shaped_like_issued_ones_without_a_query() {
-        GatewayKeys keys = new GatewayKeys(new AuthProperties("", List.of(), ""), lookup);
+        GatewayKeys keys = new GatewayKeys(new AuthProperties("", List.of(), ""), lookup, new OidcTokens(NO_ISSUERS, null),
+                NO_ISSUERS);
         for (String junk : List.of("sk-not-ours-0123456789abcdef", "cvn_short", "cvn_" + "!".repeat(43), "x")) {
             assertThatThrownBy(() -> keys.authenticate(exchangeWith(junk))).isInstanceOf(GatewayException.class);
         }

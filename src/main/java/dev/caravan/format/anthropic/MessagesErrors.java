@@ -31,7 +31,8 @@ public final class MessagesErrors {
             case MODEL_NOT_FOUND, NOT_FOUND -> new Mapping(404, "not_found_error");
             case PAYLOAD_TOO_LARGE -> new Mapping(413, "request_too_large");
             case RATE_LIMITED, GATEWAY_RATE_LIMITED -> new Mapping(429, "rate_limit_error");
-            case INTERNAL, UPSTREAM_AUTHENTICATION, UPSTREAM_UNAVAILABLE, STORE_UNAVAILABLE, BUDGET_UNAVAILABLE ->
+            case INTERNAL, UPSTREAM_AUTHENTICATION, UPSTREAM_UNAVAILABLE, STORE_UNAVAILABLE, BUDGET_UNAVAILABLE,
+                 IDENTITY_PROVIDER_UNAVAILABLE ->
                     new Mapping(kind.status(), "api_error");
             case UPSTREAM_OVERLOADED, NO_PROVIDER_AVAILABLE -> new Mapping(529, "overloaded_error");
             case UPSTREAM_TIMEOUT -> new Mapping(504, "timeout_error");

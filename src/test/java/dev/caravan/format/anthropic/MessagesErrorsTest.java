@@ -39,6 +39,7 @@ class MessagesErrorsTest {
             "UPSTREAM_UNAVAILABLE,     502, api_error",
             "STORE_UNAVAILABLE,        503, api_error",
             "BUDGET_UNAVAILABLE,       503, api_error",
+            "IDENTITY_PROVIDER_UNAVAILABLE, 503, api_error",
             "UPSTREAM_OVERLOADED,      529, overloaded_error",
             "NO_PROVIDER_AVAILABLE,    529, overloaded_error",
             "UPSTREAM_TIMEOUT,         504, timeout_error",
