@@ -39,7 +39,7 @@ public class GatewayKeys {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayKeys.class);
     private static final String BEARER = "Bearer ";
-    /** The API a route serves, set by the route before this step: {@code chat}, {@code messages}, … ({@link Scope#APIS}). */
+    /** The API a route serves ({@link Scope#APIS}), set by the route before this step. */
     public static final String API_PROPERTY = "caravanApi";
 
     private final Set<String> hashes = new HashSet<>();
