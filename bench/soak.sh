@@ -70,8 +70,8 @@ free_port() {
     (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }
   done
 }
-wait_http() {   # wait_http URL PID: until URL answers 200 (300 s at most: start-up on a busy machine), or the process dies
-  local deadline=$(( $(date +%s) + 300 ))
+wait_http() {   # wait_http URL PID: until URL answers 200 (600 s at most: start-up on a busy machine), or the process dies
+  local deadline=$(( $(date +%s) + 600 ))
   while [ "$(date +%s)" -lt "$deadline" ]; do
     kill -0 "$2" 2>/dev/null || return 1
     [ "$(curl -s -o /dev/null -m 5 -w '%{http_code}' -H "Authorization: Bearer $KEY" "$1" || true)" = 200 ] && return 0
