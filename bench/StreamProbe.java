@@ -15,6 +15,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
 
 /**
@@ -24,9 +25,16 @@ import java.util.regex.Pattern;
  * {@code data:} line that carries content (time to first token), the time to the end of the stream, and whether it
  * ended properly (HTTP 200 and a {@code data: [DONE]} line).
  *
+ * <p>{@code --format messages} speaks Anthropic's Messages API instead ({@code POST /v1/messages}): the body has
+ * {@code max_tokens}, the key goes in {@code x-api-key} with {@code anthropic-version}, the first token is the first
+ * {@code content_block_delta} whose {@code text} is not empty, a proper end is the {@code message_stop} event, and an
+ * {@code error} event is a failure.
+ *
  * <pre>
  * java bench/StreamProbe.java --url http://127.0.0.1:8080/v1/chat/completions --key K --model openai/gpt-5 \
  *     --concurrency 50 --total 500 --warmup 100 --ramp-ms 0 --timeout-s 60 --label caravan
+ * java bench/StreamProbe.java --format messages --url http://127.0.0.1:8080/v1/messages --key K \
+ *     --model anthropic/claude-sonnet-4.6 --concurrency 50 --total 500 --label caravan-messages
  * </pre>
  *
  * Prints one line: {@code STREAMPROBE label=.. total=.. ok=.. errors=.. ttft_p50_us=.. ttft_p90_us=.. ttft_p99_us=..
@@ -37,6 +45,21 @@ public final class StreamProbe {
 
     /** A content delta with at least one character (the role-only first chunk carries "content":""). */
     private static final Pattern CONTENT = Pattern.compile("\"content\":\"(?:[^\"\\\\]|\\\\.)");
+    /** A Messages text delta with at least one character: {"type":"text_delta","text":"..."}. */
+    private static final Pattern TEXT = Pattern.compile("\"text\":\"(?:[^\"\\\\]|\\\\.)");
+
+    /**
+     * What differs between the two APIs on a {@code data:} line: the first token, the proper end, an error event.
+     * Quotes inside JSON strings are escaped, so the markers cannot come from the content.
+     */
+    private record Format(String end, Pattern content, int prefixLength, Predicate<String> done,
+            Predicate<String> error) {
+        static final Format CHAT = new Format("data: [DONE]", CONTENT, "\"content\":\"".length(),
+                line -> line.startsWith("data: [DONE]"),
+                line -> line.contains("\"error\"") && !line.contains("\"choices\""));
+        static final Format MESSAGES = new Format("message_stop", TEXT, "\"text\":\"".length(),
+                line -> line.contains("\"type\":\"message_stop\""), line -> line.contains("\"type\":\"error\""));
+    }
 
     public static void main(String[] args) throws Exception {
         String url = null;
@@ -48,6 +71,7 @@ public final class StreamProbe {
         long rampMs = 0;
         long timeoutS = 60;
         int warmup = 0;
+        String format = "chat";
         for (int i = 0; i + 1 < args.length; i += 2) {
             String v = args[i + 1];
             switch (args[i]) {
@@ -60,6 +84,7 @@ public final class StreamProbe {
                 case "--ramp-ms" -> rampMs = Long.parseLong(v);
                 case "--timeout-s" -> timeoutS = Long.parseLong(v);
                 case "--warmup" -> warmup = Integer.parseInt(v);
+                case "--format" -> format = v;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -69,27 +94,36 @@ public final class StreamProbe {
         if (total < 0) {
             total = concurrency;
         }
-        String body = "{\"model\":\"" + model + "\",\"stream\":true,"
+        boolean messages = switch (format) {
+            case "chat" -> false;
+            case "messages" -> true;
+            default -> throw new IllegalArgumentException("--format is chat or messages, not " + format);
+        };
+        String body = "{\"model\":\"" + model + "\"," + (messages ? "\"max_tokens\":256," : "") + "\"stream\":true,"
                 + "\"messages\":[{\"role\":\"user\",\"content\":\"Say hello in one short sentence.\"}]}";
         HttpClient client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10))
                 .build();
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(url))
                 .header("Content-Type", "application/json")
-                .header("Accept", "text/event-stream")
-                .header("Authorization", "Bearer " + key)
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
+                .header("Accept", "text/event-stream");
+        if (messages) {
+            builder.header("x-api-key", key).header("anthropic-version", "2023-06-01");
+        } else {
+            builder.header("Authorization", "Bearer " + key);
+        }
+        HttpRequest request = builder.POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        Format wire = messages ? Format.MESSAGES : Format.CHAT;
 
         long deadline = System.nanoTime() + timeoutS * 1_000_000_000L;
         if (warmup > 0) {
-            Batch w = runBatch(client, request, concurrency, warmup, rampMs, deadline);
+            Batch w = runBatch(client, request, wire, concurrency, warmup, rampMs, deadline);
             if (w.errors.get() > 0) {
                 System.err.println("streamprobe: " + w.errors.get() + " of " + warmup + " warm-up streams failed");
             }
         }
-        Batch b = runBatch(client, request, concurrency, total, rampMs, deadline);
+        Batch b = runBatch(client, request, wire, concurrency, total, rampMs, deadline);
         long[] ttft = b.results.stream().mapToLong(r -> r[0]).sorted().toArray();
         long[] done = b.results.stream().mapToLong(r -> r[1]).sorted().toArray();
         int errorCount = b.errors.get();
@@ -122,8 +156,8 @@ public final class StreamProbe {
 
     private static final AtomicInteger ERROR_SAMPLES = new AtomicInteger();
 
-    private static Batch runBatch(HttpClient client, HttpRequest request, int concurrency, int total, long rampMs,
-            long deadline) throws InterruptedException {
+    private static Batch runBatch(HttpClient client, HttpRequest request, Format wire, int concurrency, int total,
+            long rampMs, long deadline) throws InterruptedException {
         Batch batch = new Batch();
         ConcurrentLinkedQueue<long[]> results = batch.results;
         AtomicInteger next = new AtomicInteger();
@@ -146,7 +180,7 @@ public final class StreamProbe {
                         Thread.sleep(Duration.ofNanos(due - now));
                     }
                     while (next.getAndIncrement() < totalStreams) {
-                        String problem = one(client, request, results, bytes, contentChars);
+                        String problem = one(client, request, wire, results, bytes, contentChars);
                         if (problem != null) {
                             errors.incrementAndGet();
                             if (errorSamples.incrementAndGet() <= 5) {
@@ -167,8 +201,8 @@ public final class StreamProbe {
     }
 
     /** One stream; returns null when it went well, else what went wrong. */
-    private static String one(HttpClient client, HttpRequest request, ConcurrentLinkedQueue<long[]> results,
-            AtomicLong bytes, AtomicLong contentChars) {
+    private static String one(HttpClient client, HttpRequest request, Format wire,
+            ConcurrentLinkedQueue<long[]> results, AtomicLong bytes, AtomicLong contentChars) {
         long t0 = System.nanoTime();
         try {
             HttpResponse<InputStream> response = client.send(request, HttpResponse.BodyHandlers.ofInputStream());
@@ -189,20 +223,20 @@ public final class StreamProbe {
                     if (!line.startsWith("data:")) {
                         continue;
                     }
-                    if (line.startsWith("data: [DONE]")) {
+                    if (wire.done().test(line)) {
                         sawDone = true;
                         continue;
                     }
-                    if (line.contains("\"error\"") && !line.contains("\"choices\"")) {
+                    if (wire.error().test(line)) {
                         return "error event: " + line.substring(0, Math.min(300, line.length()));
                     }
-                    var m = CONTENT.matcher(line);
+                    var m = wire.content().matcher(line);
                     if (m.find()) {
                         if (ttft < 0) {
                             ttft = System.nanoTime() - t0;
                         }
                         // approximate: the characters of the content value (escapes counted as written)
-                        int startIdx = m.start() + 11;
+                        int startIdx = m.start() + wire.prefixLength();
                         int endIdx = line.indexOf('"', startIdx);
                         while (endIdx > 0 && line.charAt(endIdx - 1) == '\\') {
                             endIdx = line.indexOf('"', endIdx + 1);
@@ -215,7 +249,7 @@ public final class StreamProbe {
                 bytes.addAndGet(n);
                 contentChars.addAndGet(chars);
                 if (!sawDone) {
-                    return "stream ended without data: [DONE] after " + n + " bytes";
+                    return "stream ended without " + wire.end() + " after " + n + " bytes";
                 }
                 if (ttft < 0) {
                     return "stream carried no content";

@@ -41,7 +41,7 @@ fi
 
 # Everything is bounded: the whole run by one deadline (the script re-executes itself under timeout, which sends
 # TERM; the trap below then stops every process the run started), and each command inside it by its own timeout.
-if [ "$MODE" = smoke ]; then DEADLINE=115; else DEADLINE=900; fi
+if [ "$MODE" = smoke ]; then DEADLINE=115; else DEADLINE=1200; fi
 [ "$BUILD" = yes ] && DEADLINE=$((DEADLINE + 600))
 if [ -z "${CARAVAN_BENCH_CHILD:-}" ]; then
   export CARAVAN_BENCH_CHILD=1
@@ -65,6 +65,8 @@ if [ "$MODE" = smoke ]; then
   WARM=0; RUN=1                               # wrk: warm-up and measured run per point (s)
   LAT_WARM=0.5; LAT_RUN=1                     # open-loop latency: warm-up and measured time per rate (s)
   PROBE_CONC=50; PROBE_TOTAL=50; PROBE_WARMUP=50   # time to first token: in flight, in all, warm-up streams
+  # the Messages rows, shortened to keep the smoke run short: Caravan's warm-up and wrk at 32 connections only
+  MSG_CONCURRENCIES=(32); MSG_PROBE_WARMUP=20; MSG_WARM_MAX_CARAVAN=1
   CARAVAN_START_S=80
 else
   OUT="$BENCH/out/full"; REPORT="$BENCH/RESULTS.md"
@@ -74,6 +76,7 @@ else
   WARM=3; RUN=10
   LAT_WARM=2; LAT_RUN=10
   PROBE_CONC=50; PROBE_TOTAL=500; PROBE_WARMUP=1000
+  MSG_CONCURRENCIES=(32 256); MSG_PROBE_WARMUP=$PROBE_WARMUP; MSG_WARM_MAX_CARAVAN=$WARM_MAX_CARAVAN   # as Chat's
   CARAVAN_START_S=240
 fi
 CONCURRENCIES=(32 256)
@@ -86,6 +89,7 @@ BIG_CHUNK_DELAY_MS=2       # ... one every 2 ms: the stream lasts about 8 s, lon
 KEY="bench-$RANDOM$RANDOM"
 MODEL_FAST="openai/gpt-5"            # Caravan → OPENAI_BASE_URL
 MODEL_SECOND="mistral/mistral-large" # Caravan → MISTRAL_BASE_URL, the same OpenAI-compatible route template
+MODEL_MESSAGES="anthropic/claude-sonnet-4.6"   # Caravan → ANTHROPIC_BASE_URL: /v1/messages passed through
 
 # a profiled run's figures are skewed by the profiler: its report stays beside the recording
 [ "$JFR" = 1 ] && REPORT="$OUT/RESULTS-jfr.md"
@@ -286,7 +290,10 @@ start_sim() {   # start_sim NAME PORT ARGS...: the simulator jar on the Caravan 
 pick_port SIM_FAST_PORT; pick_port SIM_STREAM_PORT
 log "starting simulators (zero-latency :$SIM_FAST_PORT, streaming :$SIM_STREAM_PORT)"
 start_sim FAST "$SIM_FAST_PORT" --first-chunk-delay-ms 0 --chunk-delay-ms 0 --chunks 4
-start_sim STREAM "$SIM_STREAM_PORT" --first-chunk-delay-ms 50 --chunk-delay-ms 10 --chunks 20 --text "$STREAM_TEXT"
+# streams paced, non-streamed answers at once: Caravan has one base URL per provider, so this one simulator is the
+# Anthropic upstream of both Messages phases (a whole answer would otherwise wait as long as the stream takes)
+start_sim STREAM "$SIM_STREAM_PORT" --first-chunk-delay-ms 50 --chunk-delay-ms 10 --chunks 20 --text "$STREAM_TEXT" \
+  --pace-whole-answers false
 if [ "$MODE" = full ]; then
   pick_port SIM_HOLD_PORT; pick_port SIM_BIG_PORT
   log "starting simulators (10-second streams :$SIM_HOLD_PORT, 50 MB stream :$SIM_BIG_PORT)"
@@ -338,12 +345,12 @@ CARAVAN_HEAP=-Xmx717m
 # against slow-header attacks) is raised above the open-stream phase's connections.
 # each Caravan keeps its usage records in an H2 file of its own (the default ./data/caravan would be locked by the
 # first one), as a single instance does by default: usage writing is part of what is measured
-start_caravan() {   # start_caravan NAME PORT OPENAI_SIM_PORT MISTRAL_SIM_PORT [JVM flags...]
-  local name=$1 port=$2 openai=$3 mistral=$4
-  shift 4
+start_caravan() {   # start_caravan NAME PORT OPENAI_SIM_PORT MISTRAL_SIM_PORT ANTHROPIC_SIM_PORT [JVM flags...]
+  local name=$1 port=$2 openai=$3 mistral=$4 anthropic=$5
+  shift 5
   env -u OPENAI_API_KEY -u ANTHROPIC_API_KEY -u GOOGLE_API_KEY -u GEMINI_API_KEY -u MISTRAL_API_KEY \
     OPENAI_BASE_URL="http://127.0.0.1:$openai/v1" MISTRAL_BASE_URL="http://127.0.0.1:$mistral/v1" \
-    ANTHROPIC_BASE_URL="http://127.0.0.1:$openai" GOOGLE_BASE_URL="http://127.0.0.1:$openai" \
+    ANTHROPIC_BASE_URL="http://127.0.0.1:$anthropic" GOOGLE_BASE_URL="http://127.0.0.1:$openai" \
     AI_GATEWAY_API_KEY="$KEY" \
     "$JAVA" $CARAVAN_HEAP "$@" -jar "$RUN_JAR" --server.port="$port" \
     --spring.datasource.url="jdbc:h2:file:$TMP/caravan-$name;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH" \
@@ -360,12 +367,13 @@ if [ "$JFR" = 1 ]; then
 fi
 pick_port CARAVAN_A_PORT
 log "starting Caravan A (:$CARAVAN_A_PORT)"
-start_caravan A "$CARAVAN_A_PORT" "$SIM_FAST_PORT" "$SIM_STREAM_PORT" "${CARAVAN_A_FLAGS[@]}"
+start_caravan A "$CARAVAN_A_PORT" "$SIM_FAST_PORT" "$SIM_STREAM_PORT" "$SIM_STREAM_PORT" "${CARAVAN_A_FLAGS[@]}"
 if [ "$MODE" = full ]; then
   pick_port CARAVAN_B_PORT
   log "starting Caravan B (:$CARAVAN_B_PORT)"
   # B logs its collections: phase 6 reads the live heap from the full GCs it asks for
-  start_caravan B "$CARAVAN_B_PORT" "$SIM_HOLD_PORT" "$SIM_BIG_PORT" "-Xlog:gc:file=$OUT/caravan-B-gc.log"
+  start_caravan B "$CARAVAN_B_PORT" "$SIM_HOLD_PORT" "$SIM_BIG_PORT" "$SIM_HOLD_PORT" \
+    "-Xlog:gc:file=$OUT/caravan-B-gc.log"
 fi
 # everything starts at once; the load generators compile meanwhile; then each server must answer
 log "compiling the load generators"
@@ -402,6 +410,14 @@ if [ "$code" != 200 ]; then
   echo "bench: Caravan answered $code to a chat completion" >&2
   exit 1
 fi
+PING_MESSAGES='{"model":"'"$MODEL_MESSAGES"'","max_tokens":16,"messages":[{"role":"user","content":"ping"}]}'
+code=$(curl -s -o "$TMP/ping.json" -w '%{http_code}' -m 30 -H "x-api-key: $KEY" -H 'anthropic-version: 2023-06-01' \
+  -H 'Content-Type: application/json' -d "$PING_MESSAGES" "http://127.0.0.1:$CARAVAN_A_PORT/v1/messages" || true)
+if [ "$code" != 200 ]; then
+  cat "$TMP/ping.json" >&2 || true
+  echo "bench: Caravan answered $code to a Messages request" >&2
+  exit 1
+fi
 
 # targets: URL for non-streamed requests, URL + model for streams, the processes whose CPU and memory are counted
 TARGETS=(direct)
@@ -418,9 +434,16 @@ declare -A STREAM_URL=(
   [caravan]="http://127.0.0.1:$CARAVAN_A_PORT/v1/chat/completions"
 )
 declare -A STREAM_MODEL=([direct]="$MODEL_FAST" [nginx]="$MODEL_FAST" [caravan]="$MODEL_SECOND")
-target_pids() {
+# Messages (Anthropic pass-through): every target ends at the streaming simulator's /v1/messages, which answers
+# non-streamed requests at once and paces streams as for Chat Completions
+declare -A MSG_URL=(
+  [direct]="http://127.0.0.1:$SIM_STREAM_PORT/v1/messages"
+  [nginx]="http://127.0.0.1:${NGINX_STREAM_PORT:-0}/v1/messages"
+  [caravan]="http://127.0.0.1:$CARAVAN_A_PORT/v1/messages"
+)
+target_pids() {   # target_pids TARGET [API]: the processes whose CPU and memory count (API: chat, or msg)
   case "$1" in
-    direct) echo "$SIM_FAST_PID" ;;
+    direct) if [ "${2:-chat}" = msg ]; then echo "$SIM_STREAM_PID"; else echo "$SIM_FAST_PID"; fi ;;
     nginx) nginx_pids ;;
     caravan) echo "$CARAVAN_A_PID" ;;
   esac
@@ -431,29 +454,37 @@ count_errors() {   # count_errors TARGET N: errors Caravan served count against 
 }
 
 # ---------------------------------------------------------------------------------------------------------------
-# phase 1: non-streamed throughput and CPU per request (wrk, closed loop)
-run_wrk() {   # run_wrk URL CONNECTIONS SECONDS OUTFILE
-  BENCH_KEY="$KEY" BENCH_MODEL="$MODEL_FAST" run $(( $3 + 30 )) \
-    wrk -t2 -c"$2" -d"$3s" --timeout 5s -s "$BENCH/post.lua" "$1" >"$4" 2>&1
+# phase 1: non-streamed throughput and CPU per request (wrk, closed loop); the same for Messages after phase 4
+# (API chat: bench/post.lua to /v1/chat/completions, metrics warm.* and tput.*; API msg: bench/post-messages.lua to
+# /v1/messages, metrics msg.warm.* and msg.tput.*, files *-msg-*)
+run_wrk() {   # run_wrk URL CONNECTIONS SECONDS OUTFILE [API]
+  local lua=post.lua model=$MODEL_FAST
+  [ "${5:-chat}" = msg ] && { lua=post-messages.lua; model=$MODEL_MESSAGES; }
+  BENCH_KEY="$KEY" BENCH_MODEL="$model" run $(( $3 + 30 )) \
+    wrk -t2 -c"$2" -d"$3s" --timeout 5s -s "$BENCH/$lua" "$1" >"$4" 2>&1
 }
-for t in "${TARGETS[@]}"; do
+warm_up() {   # warm_up TARGET URL API: 32 connections until the target's CPU per request settles
+  local t=$1 url=$2 api=$3 m="" tag=$1 max spent=0 prev="" cur="" steady=0 pids jvm before after jit jit_before req
+  [ "$api" = msg ] && { m="msg."; tag="msg-$t"; }
   # nginx has nothing to compile: it gets the minimum; the JVMs run until they settle
   max=$WARM_MAX_OTHER; [ "$t" = caravan ] && max=$WARM_MAX_CARAVAN; [ "$t" = nginx ] && max=$WARM_MIN
-  log "phase 1: warming up $t until its CPU per request settles (${WARM_MIN}-${max} s)"
-  spent=0; prev=""; cur=""; steady=0; pids=$(target_pids "$t")
-  jvm=""; [ "$t" = direct ] && jvm=$SIM_FAST_PID; [ "$t" = caravan ] && jvm=$CARAVAN_A_PID
-  : >"$OUT/warmup-$t.txt"
+  [ "$t" = caravan ] && [ "$api" = msg ] && max=$MSG_WARM_MAX_CARAVAN
+  log "phase 1${m:+ (Messages)}: warming up $t until its CPU per request settles (${WARM_MIN}-${max} s)"
+  pids=$(target_pids "$t" "$api")
+  jvm=""; [ "$t" = direct ] && jvm=$pids; [ "$t" = caravan ] && jvm=$CARAVAN_A_PID
+  : >"$OUT/warmup-$tag.txt"
   while [ "$spent" -lt "$max" ]; do
     before=$(cpu_ticks $pids)
     jit_before=$( [ -n "$jvm" ] && jit_compiled "$jvm" || echo 0)
-    run_wrk "${URL[$t]}" 32 "$WARM_STEP" "$OUT/wrk-warmup-$t.txt" || { note "warm-up of $t failed (see wrk-warmup-$t.txt)"; break; }
+    run_wrk "$url" 32 "$WARM_STEP" "$OUT/wrk-warmup-$tag.txt" "$api" \
+      || { note "warm-up of $t${m:+ (Messages)} failed (see wrk-warmup-$tag.txt)"; break; }
     after=$(cpu_ticks $pids)
     jit=$(( $( [ -n "$jvm" ] && jit_compiled "$jvm" || echo 0) - jit_before ))
     spent=$((spent + WARM_STEP))
-    req=$(kv "$(grep '^WRKRESULT' "$OUT/wrk-warmup-$t.txt" || true)" requests)
+    req=$(kv "$(grep '^WRKRESULT' "$OUT/wrk-warmup-$tag.txt" || true)" requests)
     [[ "$req" =~ ^[0-9]+$ ]] && [ "$req" -gt 0 ] || continue
     cur=$(calc "($after - $before) * 1000000 / $CLK_TCK / $req" 1)
-    echo "after ${spent} s: $req requests, $cur µs CPU per request, $jit methods JIT-compiled" >>"$OUT/warmup-$t.txt"
+    echo "after ${spent} s: $req requests, $cur µs CPU per request, $jit methods JIT-compiled" >>"$OUT/warmup-$tag.txt"
     if [ -n "$prev" ] && [ "$jit" -lt "$JIT_QUIET" ] \
         && awk "BEGIN { d = $cur - $prev; if (d < 0) d = -d; exit !(d <= 0.1 * $prev) }"; then
       steady=$((steady + 1))
@@ -463,37 +494,43 @@ for t in "${TARGETS[@]}"; do
     prev=$cur
     if [ "$spent" -ge "$WARM_MIN" ] && [ "$steady" -ge 2 ]; then break; fi
   done
-  R[warm.$t.s]=$spent
-  R[warm.$t.cpu_us]=${cur:-n/a}
+  R[${m}warm.$t.s]=$spent
+  R[${m}warm.$t.cpu_us]=${cur:-n/a}
   if [ "$MODE" = full ] && [ -n "$jvm" ] && [ "$steady" -lt 2 ]; then
-    note "$t had not settled after $spent s of warm-up (see warmup-$t.txt): its figures may still include JIT compilation"
+    note "$t${m:+ (Messages)} had not settled after $spent s of warm-up (see warmup-$tag.txt): its figures may still include JIT compilation"
   fi
-done
+  return 0
+}
+measure_wrk() {   # measure_wrk TARGET URL CONNECTIONS API: one measured wrk run (after its own warm-up)
+  local t=$1 url=$2 c=$3 api=$4 m="" tag=$1 pids before after line req dur errs
+  [ "$api" = msg ] && { m="msg."; tag="msg-$t"; }
+  log "phase 1${m:+ (Messages)}: $t, $c connections (${WARM} s warm-up + ${RUN} s)"
+  [ "$WARM" -gt 0 ] && { run_wrk "$url" "$c" "$WARM" "$OUT/wrk-$tag-c$c-warm.txt" "$api" || true; }
+  pids=$(target_pids "$t" "$api")
+  before=$(cpu_ticks $pids)
+  if ! run_wrk "$url" "$c" "$RUN" "$OUT/wrk-$tag-c$c.txt" "$api"; then
+    note "wrk against $t${m:+ (Messages)} at c=$c failed (see wrk-$tag-c$c.txt)"
+    return 0
+  fi
+  after=$(cpu_ticks $pids)
+  line=$(grep '^WRKRESULT' "$OUT/wrk-$tag-c$c.txt" || true)
+  [ -z "$line" ] && { note "wrk against $t${m:+ (Messages)} at c=$c printed no result"; return 0; }
+  req=$(kv "$line" requests); dur=$(kv "$line" duration_us)
+  errs=$(( $(kv "$line" connect) + $(kv "$line" read) + $(kv "$line" write) + $(kv "$line" status) \
+    + $(kv "$line" timeout) ))
+  R[${m}tput.$t.c$c.rps]=$(calc "$req / ($dur / 1000000)")
+  R[${m}tput.$t.c$c.requests]=$req
+  R[${m}tput.$t.c$c.errors]=$errs
+  R[${m}tput.$t.c$c.p50_ms]=$(calc "$(kv "$line" p50_us) / 1000" 2)
+  R[${m}tput.$t.c$c.p99_ms]=$(calc "$(kv "$line" p99_us) / 1000" 2)
+  R[${m}tput.$t.c$c.cpu_us]=$( [ "$req" -gt 0 ] && calc "($after - $before) * 1000000 / $CLK_TCK / $req" 1 || echo n/a)
+  count_errors "$t" "$errs"
+  [ "$errs" != 0 ] && note "$t${m:+ (Messages)} served $errs errors at c=$c (wrk: $line)"
+  return 0
+}
+for t in "${TARGETS[@]}"; do warm_up "$t" "${URL[$t]}" chat; done
 for c in "${CONCURRENCIES[@]}"; do
-  for t in "${TARGETS[@]}"; do
-    log "phase 1: $t, $c connections (${WARM} s warm-up + ${RUN} s)"
-    [ "$WARM" -gt 0 ] && { run_wrk "${URL[$t]}" "$c" "$WARM" "$OUT/wrk-$t-c$c-warm.txt" || true; }
-    pids=$(target_pids "$t")
-    before=$(cpu_ticks $pids)
-    if ! run_wrk "${URL[$t]}" "$c" "$RUN" "$OUT/wrk-$t-c$c.txt"; then
-      note "wrk against $t at c=$c failed (see wrk-$t-c$c.txt)"
-      continue
-    fi
-    after=$(cpu_ticks $pids)
-    line=$(grep '^WRKRESULT' "$OUT/wrk-$t-c$c.txt" || true)
-    [ -z "$line" ] && { note "wrk against $t at c=$c printed no result"; continue; }
-    req=$(kv "$line" requests); dur=$(kv "$line" duration_us)
-    errs=$(( $(kv "$line" connect) + $(kv "$line" read) + $(kv "$line" write) + $(kv "$line" status) \
-      + $(kv "$line" timeout) ))
-    R[tput.$t.c$c.rps]=$(calc "$req / ($dur / 1000000)")
-    R[tput.$t.c$c.requests]=$req
-    R[tput.$t.c$c.errors]=$errs
-    R[tput.$t.c$c.p50_ms]=$(calc "$(kv "$line" p50_us) / 1000" 2)
-    R[tput.$t.c$c.p99_ms]=$(calc "$(kv "$line" p99_us) / 1000" 2)
-    R[tput.$t.c$c.cpu_us]=$( [ "$req" -gt 0 ] && calc "($after - $before) * 1000000 / $CLK_TCK / $req" 1 || echo n/a)
-    count_errors "$t" "$errs"
-    [ "$errs" != 0 ] && note "$t served $errs errors at c=$c (wrk: $line)"
-  done
+  for t in "${TARGETS[@]}"; do measure_wrk "$t" "${URL[$t]}" "$c" chat; done
 done
 
 # ---------------------------------------------------------------------------------------------------------------
@@ -529,28 +566,44 @@ done
 
 # ---------------------------------------------------------------------------------------------------------------
 # phase 4: streams, time to first token (bench/StreamProbe.java; simulator: first chunk after 50 ms, then 10 ms)
-probe() {   # probe URL MODEL CONCURRENCY TOTAL WARMUP RAMP_MS TIMEOUT_S LABEL OUTFILE
+probe() {   # probe URL MODEL CONCURRENCY TOTAL WARMUP RAMP_MS TIMEOUT_S LABEL OUTFILE [StreamProbe options...]
+  local extra=("${@:10}")
   run $(( $7 + 30 )) "${CLIENT_JAVA[@]}" StreamProbe --url "$1" --key "$KEY" --model "$2" --concurrency "$3" \
-    --total "$4" --warmup "$5" --ramp-ms "$6" --timeout-s "$7" --label "$8" >"$9" 2>&1
+    --total "$4" --warmup "$5" --ramp-ms "$6" --timeout-s "$7" --label "$8" "${extra[@]}" >"$9" 2>&1
 }
-for t in "${TARGETS[@]}"; do
-  log "phase 4: time to first token, $t ($PROBE_TOTAL streams, $PROBE_CONC at a time)"
-  if ! probe "${STREAM_URL[$t]}" "${STREAM_MODEL[$t]}" "$PROBE_CONC" "$PROBE_TOTAL" "$PROBE_WARMUP" 0 60 "$t" \
-      "$OUT/probe-$t.txt"; then
-    note "stream probe against $t failed (see probe-$t.txt)"
-    continue
+probe_ttft() {   # probe_ttft TARGET URL MODEL WARMUP API: time to first token, metrics ttft.* (API msg: msg.ttft.*)
+  local t=$1 api=$5 m="" tag=$1 line
+  local opts=()
+  [ "$api" = msg ] && { m="msg."; tag="msg-$t"; opts=(--format messages); }
+  log "phase 4${m:+ (Messages)}: time to first token, $t ($PROBE_TOTAL streams, $PROBE_CONC at a time)"
+  if ! probe "$2" "$3" "$PROBE_CONC" "$PROBE_TOTAL" "$4" 0 60 "$tag" "$OUT/probe-$tag.txt" "${opts[@]}"; then
+    note "stream probe against $t${m:+ (Messages)} failed (see probe-$tag.txt)"
+    return 0
   fi
-  line=$(grep '^STREAMPROBE' "$OUT/probe-$t.txt" || true)
-  [ -z "$line" ] && { note "stream probe against $t printed no result"; continue; }
-  R[ttft.$t.p50_ms]=$(calc "$(kv "$line" ttft_p50_us) / 1000" 2)
-  R[ttft.$t.p90_ms]=$(calc "$(kv "$line" ttft_p90_us) / 1000" 2)
-  R[ttft.$t.p99_ms]=$(calc "$(kv "$line" ttft_p99_us) / 1000" 2)
-  R[ttft.$t.done_p50_ms]=$(kv "$line" done_p50_ms)
-  R[ttft.$t.done_p99_ms]=$(kv "$line" done_p99_ms)
-  R[ttft.$t.errors]=$(kv "$line" errors)
+  line=$(grep '^STREAMPROBE' "$OUT/probe-$tag.txt" || true)
+  [ -z "$line" ] && { note "stream probe against $t${m:+ (Messages)} printed no result"; return 0; }
+  R[${m}ttft.$t.p50_ms]=$(calc "$(kv "$line" ttft_p50_us) / 1000" 2)
+  R[${m}ttft.$t.p90_ms]=$(calc "$(kv "$line" ttft_p90_us) / 1000" 2)
+  R[${m}ttft.$t.p99_ms]=$(calc "$(kv "$line" ttft_p99_us) / 1000" 2)
+  R[${m}ttft.$t.done_p50_ms]=$(kv "$line" done_p50_ms)
+  R[${m}ttft.$t.done_p99_ms]=$(kv "$line" done_p99_ms)
+  R[${m}ttft.$t.errors]=$(kv "$line" errors)
   count_errors "$t" "$(kv "$line" errors)"
-  [ "$(kv "$line" errors)" != 0 ] && note "$t: $(kv "$line" errors) failed streams in the time-to-first-token phase"
+  [ "$(kv "$line" errors)" != 0 ] \
+    && note "$t: $(kv "$line" errors) failed streams in the time-to-first-token phase${m:+ (Messages)}"
+  return 0
+}
+for t in "${TARGETS[@]}"; do probe_ttft "$t" "${STREAM_URL[$t]}" "${STREAM_MODEL[$t]}" "$PROBE_WARMUP" chat; done
+
+# ---------------------------------------------------------------------------------------------------------------
+# Messages, Anthropic to Anthropic (a byte pass-through in Caravan): phases 1 and 4 again with POST /v1/messages,
+# after Chat Completions' so that its figures are taken as before; direct is the streaming simulator's own
+# /v1/messages, Caravan A's ANTHROPIC_BASE_URL the same simulator
+for t in "${TARGETS[@]}"; do warm_up "$t" "${MSG_URL[$t]}" msg; done
+for c in "${MSG_CONCURRENCIES[@]}"; do
+  for t in "${TARGETS[@]}"; do measure_wrk "$t" "${MSG_URL[$t]}" "$c" msg; done
 done
+for t in "${TARGETS[@]}"; do probe_ttft "$t" "${MSG_URL[$t]}" "$MODEL_MESSAGES" "$MSG_PROBE_WARMUP" msg; done
 
 # live heap of Caravan B, from its GC log (-Xlog:gc): what a full collection requested with `jcmd GC.run` leaves,
 # i.e. the live heap at that instant, without the garbage that a later reading would include
@@ -750,6 +803,9 @@ fi
   echo "share its $(nproc) CPUs, so absolute figures move by tens of percent between runs; ratios within one run hold better."
   echo "*direct* is the provider simulator alone (zero latency for sections 1-3; first chunk after 50 ms, then a chunk every"
   echo "10 ms, 20 chunks, for section 4), *nginx* and *caravan* sit in front of the same simulator."
+  echo "The **Messages** rows are Anthropic's \`POST /v1/messages\` for \`$MODEL_MESSAGES\`, which Caravan passes through byte for"
+  echo "byte to an Anthropic-format provider: here the streaming simulator's own \`/v1/messages\` (which answers non-streamed"
+  echo "requests at once), also *direct*; nginx proxies to it as well. They are measured after the Chat Completions rows."
   echo
   echo "## Targets"
   echo
@@ -774,6 +830,8 @@ fi
   echo "Before anything was measured each target served 32 connections in ${WARM_STEP}-s windows until, twice in a row, its CPU per"
   echo "request moved by at most 10 % and the JIT compiled fewer than $JIT_QUIET methods in the window (at most ${WARM_MAX_OTHER} s, Caravan ${WARM_MAX_CARAVAN} s; nginx, which compiles nothing, ${WARM_MIN} s): direct $(g warm.direct.s) s (last window $(g warm.direct.cpu_us) µs),"
   echo "nginx $(g warm.nginx.s) s ($(g warm.nginx.cpu_us) µs), caravan $(g warm.caravan.s) s ($(g warm.caravan.cpu_us) µs)."
+  echo "Messages (bench/post-messages.lua, the key in \`x-api-key\`), warmed up the same way: direct $(g msg.warm.direct.s) s ($(g msg.warm.direct.cpu_us) µs),"
+  echo "nginx $(g msg.warm.nginx.s) s ($(g msg.warm.nginx.cpu_us) µs), caravan $(g msg.warm.caravan.s) s ($(g msg.warm.caravan.cpu_us) µs)."
   echo
   echo "| measure | direct | nginx | caravan | caravan/direct | caravan/nginx |"
   echo "|---|---|---|---|---|---|"
@@ -783,6 +841,13 @@ fi
     row3 "latency p50 (ms), $c connections" "tput.%t.c$c.p50_ms"
     row3 "latency p99 (ms), $c connections" "tput.%t.c$c.p99_ms"
     row3 "errors, $c connections" "tput.%t.c$c.errors"
+  done
+  for c in "${MSG_CONCURRENCIES[@]}"; do
+    row3 "Messages: requests/s, $c connections" "msg.tput.%t.c$c.rps"
+    row3 "Messages: CPU per request (µs), $c connections" "msg.tput.%t.c$c.cpu_us"
+    row3 "Messages: latency p50 (ms), $c connections" "msg.tput.%t.c$c.p50_ms"
+    row3 "Messages: latency p99 (ms), $c connections" "msg.tput.%t.c$c.p99_ms"
+    row3 "Messages: errors, $c connections" "msg.tput.%t.c$c.errors"
   done
   echo
   echo "## 2. Latency at fixed request rates (bench/OpenLoad.java, open loop, ${LAT_RUN} s after ${LAT_WARM} s warm-up)"
@@ -826,8 +891,15 @@ fi
   row3 "whole stream p50 (ms)" "ttft.%t.done_p50_ms"
   row3 "whole stream p99 (ms)" "ttft.%t.done_p99_ms"
   row3 "failed streams" "ttft.%t.errors"
+  row3 "Messages: time to first token p50 (ms)" "msg.ttft.%t.p50_ms"
+  row3 "Messages: time to first token p90 (ms)" "msg.ttft.%t.p90_ms"
+  row3 "Messages: time to first token p99 (ms)" "msg.ttft.%t.p99_ms"
+  row3 "Messages: whole stream p50 (ms)" "msg.ttft.%t.done_p50_ms"
+  row3 "Messages: whole stream p99 (ms)" "msg.ttft.%t.done_p99_ms"
+  row3 "Messages: failed streams" "msg.ttft.%t.errors"
   echo
   echo "Added time to first token over direct: p50 +$addttft ms, p99 +$(diffv "$(g ttft.caravan.p99_ms)" "$(g ttft.direct.p99_ms)") ms (nginx: p50 +$(diffv "$(g ttft.nginx.p50_ms)" "$(g ttft.direct.p50_ms)") ms)."
+  echo "Messages: p50 +$(diffv "$(g msg.ttft.caravan.p50_ms)" "$(g msg.ttft.direct.p50_ms)") ms, p99 +$(diffv "$(g msg.ttft.caravan.p99_ms)" "$(g msg.ttft.direct.p99_ms)") ms (nginx: p50 +$(diffv "$(g msg.ttft.nginx.p50_ms)" "$(g msg.ttft.direct.p50_ms)") ms); for Messages the first token is the first \`content_block_delta\` with non-empty text (StreamProbe \`--format messages\`) and a stream must end in \`message_stop\`, after $MSG_PROBE_WARMUP warm-up streams."
   echo
   if [ "$MODE" = full ]; then
     echo "## 5. $OPEN_STREAMS concurrent streams held ~10 s each (Caravan instance B)"
@@ -868,7 +940,7 @@ fi
   echo "## Setup"
   echo
   echo "- Simulators: \`dev.caravan.simulator.ProviderSimulator\` from \`target/caravan-simulator.jar\` on the Caravan jar (\`java -cp target/caravan.jar -Dloader.path=target/caravan-simulator.jar -Dloader.main=... PropertiesLauncher\`), one JVM each: zero-latency; streaming (50 ms, then 10 ms × 20)$([ "$MODE" = full ] && echo '; 10-second streams (50 ms, then 500 ms × 21); 50 MB stream (text passed through a java @argfile)')."
-  echo "- Caravan A: OPENAI_BASE_URL → zero-latency simulator (model $MODEL_FAST), MISTRAL_BASE_URL → streaming simulator (model $MODEL_SECOND, same OpenAI-compatible route template). Serves sections 1-4."
+  echo "- Caravan A: OPENAI_BASE_URL → zero-latency simulator (model $MODEL_FAST), MISTRAL_BASE_URL → streaming simulator (model $MODEL_SECOND, same OpenAI-compatible route template), ANTHROPIC_BASE_URL → streaming simulator (model $MODEL_MESSAGES, the Messages rows; that simulator runs with \`--pace-whole-answers false\`, so its non-streamed answers are zero-latency). Serves sections 1-4."
   [ "$MODE" = full ] && echo "- Caravan B (started alongside A, idle until section 5; adds \`-Xlog:gc\` to a file): OPENAI_BASE_URL → 10-second simulator, MISTRAL_BASE_URL → 50 MB simulator. Serves sections 5-6."
   echo "- Caravan start-up to first answer: A $(g caravan.A.start_s) s$([ "$MODE" = full ] && echo ", B $(g caravan.B.start_s) s (both started at once)")."
   echo "- Raw outputs (wrk, OpenLoad, StreamProbe, jstat, logs): \`bench/out/$MODE/\`; every figure above is in \`bench/out/$MODE/metrics.tsv\`."

@@ -47,6 +47,7 @@ public final class ProviderSimulator implements AutoCloseable {
     private final Thread acceptor;
     private volatile ReplyPlan defaultPlan;
     private volatile long keepAliveTimeoutMs;
+    private volatile boolean paceWholeAnswers = true;
     private volatile boolean closed;
 
     private ProviderSimulator(int port, SimulatorDefaults defaults, int recordLimit) throws IOException {
@@ -173,14 +174,28 @@ public final class ProviderSimulator implements AutoCloseable {
         keepAliveTimeoutMs = Math.max(1, timeout.toMillis());
     }
 
+    /**
+     * Whether a non-streamed answer waits as long as its stream would take ({@link ReplyPlan#nonStreamDelayMs}, the
+     * default) or comes at once, streams still paced; until {@link #reset()}. Off lets one simulator be both the
+     * zero-latency upstream of a benchmark's non-streamed requests and the paced one of its streams, which a gateway
+     * with one base URL per provider needs (bench/run.sh, Anthropic).
+     */
+    public void setPaceWholeAnswers(boolean pace) {
+        paceWholeAnswers = pace;
+    }
+
+    boolean pacesWholeAnswers() {
+        return paceWholeAnswers;
+    }
+
     /** Connections closed by the keep-alive timeout; counted once the connection is closed. */
     public int idleConnectionsClosed() {
         return idleClosed.get();
     }
 
     /**
-     * Clears the reply queue, the recorded requests and the counts, restores the default reply and turns the
-     * keep-alive timeout off.
+     * Clears the reply queue, the recorded requests and the counts, restores the default reply and the pacing of
+     * non-streamed answers, and turns the keep-alive timeout off.
      */
     public void reset() {
         queue.clear();
@@ -194,6 +209,7 @@ public final class ProviderSimulator implements AutoCloseable {
         aborted.set(0);
         idleClosed.set(0);
         keepAliveTimeoutMs = 0;
+        paceWholeAnswers = true;
         defaultPlan = new ReplyPlan(defaults.toReply());
     }
 

@@ -104,7 +104,7 @@ final class RequestHandler {
 
     private boolean complete(HttpConnection conn, HttpConnection.Request req, Wire wire, ReplyPlan plan,
             Wire.Exchange ex) throws IOException {
-        long delay = plan.nonStreamDelayMs();
+        long delay = simulator.pacesWholeAnswers() ? plan.nonStreamDelayMs() : 0;
         if (delay > 0 && conn.clientGoneWithin(delay)) {
             return false;
         }

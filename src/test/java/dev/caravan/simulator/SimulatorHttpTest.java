@@ -151,6 +151,33 @@ class SimulatorHttpTest {
         }
     }
 
+    @Test
+    void withoutPacedWholeAnswersOnlyStreamsWait() throws IOException {
+        // paced, the whole answer would take 60 s + 3 x 60 s, far past the raw client's 10 s read timeout
+        try (ProviderSimulator paced = ProviderSimulator.start(0,
+                new SimulatorDefaults("a b c d", 4, 60_000, 60_000), 0)) {
+            paced.setPaceWholeAnswers(false);
+            SimTestClient.RawResult whole = SimTestClient.raw(paced.port(),
+                    post("/v1/chat/completions", BODY, "Connection: close\r\n").getBytes(StandardCharsets.UTF_8));
+
+            assertThat(whole.text()).startsWith("HTTP/1.1 200 OK");
+            assertThat(parse(body(whole)).at("/choices/0/message/content").asText()).isEqualTo("a b c d");
+        }
+        try (ProviderSimulator paced = ProviderSimulator.start(0,
+                new SimulatorDefaults("a b", 2, 150, 0), 0)) {
+            paced.setPaceWholeAnswers(false);
+            try (SimTestClient client = new SimTestClient(paced.baseUrl())) {
+                long started = System.nanoTime();
+                String stream = client.post("/v1/messages",
+                        "{\"model\":\"m\",\"max_tokens\":16,\"stream\":true,\"messages\":[]}").body();
+
+                assertThat(Duration.ofNanos(System.nanoTime() - started))
+                        .isGreaterThanOrEqualTo(Duration.ofMillis(150));
+                assertThat(stream).contains("event: content_block_delta").contains("event: message_stop");
+            }
+        }
+    }
+
     private static String body(SimTestClient.RawResult result) {
         return result.text().substring(result.text().indexOf("\r\n\r\n") + 4);
     }
