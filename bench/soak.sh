@@ -31,6 +31,8 @@ done
 COMMAND="bench/soak.sh --minutes $MINUTES --workers $WORKERS --rate $RATE --stream-share $STREAM_SHARE${B_FLAGS:+ --b-flags \"$B_FLAGS\"}"
 
 cd "$ROOT"
+# what is measured is what is built now: later commits or edits in the tree do not change the report's commit
+COMMIT="$(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src routes pom.xml || echo ' (with uncommitted changes)')"
 for jdk in "${JAVA_HOME:-}" /usr/lib/jvm/temurin-25-jdk-amd64; do
   if [ -n "$jdk" ] && [ -x "$jdk/bin/jcmd" ] && "$jdk/bin/java" -version 2>&1 | grep -qE 'version "(2[1-9]|[3-9][0-9])'; then
     JAVA_HOME=$jdk; break
@@ -103,6 +105,7 @@ for n in "${NAMES[@]}"; do
     "$JAVA" $HEAP -XX:NativeMemoryTracking=summary ${FLAGS[$n]} -jar "$TMP/gateway.jar" --server.port="${PORT[$n]}" \
     --spring.datasource.url="jdbc:h2:file:$TMP/caravan-$n;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH" \
     --caravan.usage.spool.directory="$TMP/usage-spool-$n" --caravan.usage.journal.directory="$TMP/usage-journal-$n" \
+    --caravan.routes.directory="$TMP/no-routes" `# the routes packaged in the jar, so edits in the tree during the run change nothing` \
     >"$OUT/caravan-$n.log" 2>&1 &
   PIDS+=($!); GW[$n]=$!
   log "gateway $n :${PORT[$n]} (pid $!)${FLAGS[$n]:+ with ${FLAGS[$n]}}"
@@ -215,7 +218,7 @@ STATUS=0
 {
   echo "# Caravan soak"
   echo
-  echo "Produced by \`$COMMAND\` on $(date -u +%F) at commit $(git rev-parse --short HEAD)$(git diff --quiet HEAD -- src pom.xml || echo ' (with uncommitted changes)'),"
+  echo "Produced by \`$COMMAND\` on $(date -u +%F) at commit $COMMIT,"
   echo "$(nproc) CPUs, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end (other work on the machine shares the CPUs)."
   echo
   echo "Gateway A: \`java $HEAP -XX:NativeMemoryTracking=summary -jar target/caravan.jar\`, default GC, embedded H2 usage"

@@ -12,6 +12,10 @@ import java.io.IOException;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
@@ -215,6 +219,48 @@ final class AdminRequest {
             throw GatewayException.invalid(problem, field);
         }
         return node.asText();
+    }
+
+    /** A list of strings; null when absent or JSON null. */
+    List<String> strings(String field) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isArray()) {
+            throw GatewayException.invalid("'" + field + "' must be a list of strings.", field);
+        }
+        List<String> values = new ArrayList<>(node.size());
+        for (JsonNode value : node) {
+            if (!value.isTextual()) {
+                throw GatewayException.invalid("'" + field + "' must be a list of strings.", field);
+            }
+            values.add(value.asText());
+        }
+        return values;
+    }
+
+    /** An ISO-8601 instant ({@code 2026-12-31T23:59:59Z}) later than {@code now}; null when absent or JSON null. */
+    Instant futureInstant(String field, Instant now) {
+        JsonNode node = body.get(field);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        Instant value;
+        try {
+            value = node.isTextual() ? Instant.parse(node.asText().strip()) : null;
+        } catch (DateTimeParseException e) {
+            value = null;
+        }
+        if (value == null) {
+            throw GatewayException.invalid("'" + field + "' must be an ISO-8601 instant such as "
+                    + "2026-12-31T23:59:59Z.", field);
+        }
+        if (!value.isAfter(now)) {
+            throw GatewayException.invalid("'" + field + "' is not in the future (" + value + ").", field);
+        }
+        // what both databases keep, so the listing shows what is enforced
+        return value.truncatedTo(ChronoUnit.MICROS);
     }
 
     /** A boolean; {@code fallback} when absent. */

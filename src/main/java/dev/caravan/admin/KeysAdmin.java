@@ -2,11 +2,16 @@ package dev.caravan.admin;
 
 import dev.caravan.error.GatewayException;
 import dev.caravan.identity.RateLimit;
+import dev.caravan.identity.Scope;
 import dev.caravan.keys.ApiKey;
 import dev.caravan.keys.IssuedKey;
 import dev.caravan.keys.KeyStore;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
 
 /**
  * {@code /v1/admin/keys}: gateway keys. The secret is in the answer to the create call and nowhere else, ever: the
@@ -22,18 +27,35 @@ public class KeysAdmin {
         this.store = store;
     }
 
-    /** {@code POST}: {@code {"name", "projectId"?, "rateLimit"?}}. */
+    /**
+     * {@code POST}: {@code {"name", "projectId"?, "rateLimit"?, "models"?, "apis"?, "expiresAt"?}}. The scope is set
+     * here once: narrowing a key later would leave clients holding a credential that changed meaning under them, so
+     * a different scope is a new key.
+     */
     public void create(Exchange exchange) {
-        AdminRequest request = AdminRequest.body(exchange, "name", "projectId", "rateLimit");
+        AdminRequest request = AdminRequest.body(exchange, "name", "projectId", "rateLimit", "models", "apis",
+                "expiresAt");
         String name = request.text("name", true);
         String projectId = request.text("projectId", false);
         RateLimit limit = request.rateLimit("rateLimit");
+        Scope scope = scope(request);
         if (projectId != null && store.project(projectId).isEmpty()) {
             throw GatewayException.invalid("'projectId': no project has the id '" + projectId + "'.",
                     "projectId");
         }
-        IssuedKey issued = store.issueKey(name, projectId, limit == null ? RateLimit.NONE : limit);
+        IssuedKey issued = store.issueKey(name, projectId, limit == null ? RateLimit.NONE : limit, scope);
         AdminResponse.write(exchange, 201, KeyView.of(issued.key(), issued.secret()));
+    }
+
+    private static Scope scope(AdminRequest request) {
+        List<String> models = request.strings("models");
+        List<String> apis = request.strings("apis");
+        Instant expiresAt = request.futureInstant("expiresAt", Instant.now());
+        try {
+            return Scope.of(models, apis, expiresAt);
+        } catch (Scope.Invalid e) {
+            throw GatewayException.invalid(e.getMessage(), e.part());
+        }
     }
 
     /** {@code GET}, optionally {@code ?projectId=}. */
@@ -68,15 +90,20 @@ public class KeysAdmin {
      * @param prefix    the secret's first characters, to tell keys apart
      * @param rateLimit absent when the key has none of its own
      * @param revokedAt absent while the key is active
+     * @param models    the model ids and globs it may use; absent when any
+     * @param apis      the APIs it may call; absent when any
+     * @param expiresAt when it stops being accepted; absent when never
      * @param secret    the key itself: only in the answer to the create call
      */
     record KeyView(String id, String name, String prefix, String projectId, RateLimit rateLimit, String createdAt,
-                   String revokedAt, String secret) {
+                   String revokedAt, List<String> models, Collection<String> apis, String expiresAt, String secret) {
 
         static KeyView of(ApiKey key, String secret) {
+            Scope scope = key.scope();
             return new KeyView(key.id(), key.name(), key.prefix(), key.projectId(),
                     key.rateLimit().limited() ? key.rateLimit() : null, key.createdAt().toString(),
-                    key.revokedAt() == null ? null : key.revokedAt().toString(), secret);
+                    key.revokedAt() == null ? null : key.revokedAt().toString(), scope.models(), scope.apis(),
+                    scope.expiresAt() == null ? null : scope.expiresAt().toString(), secret);
         }
 
         @Override

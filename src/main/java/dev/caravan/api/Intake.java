@@ -3,8 +3,9 @@ package dev.caravan.api;
 import dev.caravan.canonical.ChatRequest;
 import dev.caravan.catalog.ModelCatalog;
 import dev.caravan.error.ErrorKind;
-import dev.caravan.identity.Caller;
 import dev.caravan.error.GatewayException;
+import dev.caravan.identity.Caller;
+import dev.caravan.identity.Scope;
 import dev.caravan.routing.GatewayCall;
 import dev.caravan.routing.RoutingOptions;
 import dev.caravan.routing.RoutingProperties;
@@ -22,7 +23,8 @@ import java.util.Locale;
 /**
  * What every inbound API does with a request around its own format's reader: refuse what is not JSON or is too large
  * before reading it, then, with the request read into the canonical shape, take the gateway's routing options off
- * it, give a {@code tier/<name>} model its tier's chain and cap, and check the model is in the catalog. The result is
+ * it, give a {@code tier/<name>} model its tier's chain and cap, check a scoped caller may use every model the request
+ * could reach, and check the model is in the catalog. The result is
  * the exchange's {@link GatewayCall}, which the failover chain takes from there.
  */
 @Component
@@ -113,12 +115,44 @@ public class Intake {
         // kept before the model is checked: a refusal's usage record still names the model, user and tags asked for
         exchange.setProperty(GatewayCall.PROPERTY, call);
         String tier = call.tier();
+        TierRegistry.Tier chain = null;
         if (tier != null) {
-            TierRegistry.apply(call, tiers.tier(tier).orElseThrow(() -> GatewayException.modelNotFound(request.model())));
-        } else if (catalog.model(request.model()).isEmpty()) {
+            chain = tiers.tier(tier).orElseThrow(() -> GatewayException.modelNotFound(request.model()));
+            TierRegistry.apply(call, chain);
+        }
+        if (caller != null) {
+            requireInScope(caller.scope(), call, chain);
+        }
+        if (tier == null && catalog.model(request.model()).isEmpty()) {
             throw GatewayException.modelNotFound(request.model());
         }
         in.setBody(null);
         return call;
+    }
+
+    /**
+     * The one check of a scoped credential's models: every model the request could reach (the requested one or its
+     * tier's chain, then its fallbacks) must be allowed, or the request is refused before any provider is planned.
+     * A fallback is not quietly dropped: the client asked for it and would not learn why it never ran.
+     */
+    static void requireInScope(Scope scope, GatewayCall call, TierRegistry.Tier tier) {
+        if (!scope.limitsModels()) {
+            return;
+        }
+        for (String model : call.models()) {
+            if (scope.allowsModel(model)) {
+                continue;
+            }
+            boolean fromTier = tier != null && tier.models().contains(model);
+            if (!fromTier && !model.equals(call.requestedModel())) {
+                throw new GatewayException(ErrorKind.PERMISSION_DENIED, "The fallback model '" + model
+                        + "' (providerOptions.gateway.models) is not one this credential may use.", "models", null,
+                        null);
+            }
+            throw new GatewayException(ErrorKind.PERMISSION_DENIED, fromTier
+                    ? "The tier '" + tier.name() + "' would use the model '" + model
+                            + "', which this credential may not use."
+                    : "This credential may not use the model '" + model + "'.", "model", null, null);
+        }
     }
 }

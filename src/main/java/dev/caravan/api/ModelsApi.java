@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import dev.caravan.canonical.Json;
 import dev.caravan.catalog.ModelCatalog;
 import dev.caravan.catalog.ModelEntry;
+import dev.caravan.identity.Caller;
+import dev.caravan.identity.Scope;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
@@ -13,23 +15,28 @@ import java.util.List;
 
 /**
  * {@code GET /v1/models}: OpenAI's list shape, each model with its context window, capabilities and prices (USD per
- * million tokens). The list is built once: the catalog does not change while the gateway runs.
+ * million tokens). The list is built once: the catalog does not change while the gateway runs. A caller whose scope
+ * limits its models sees only those it may use, written for it on each call (a few dozen entries).
  */
 @Component("modelsApi")
 public class ModelsApi {
 
+    private final List<ModelView> models;
     private final byte[] body;
 
     public ModelsApi(ModelCatalog catalog) {
-        List<ModelView> data = catalog.models().stream().map(ModelsApi::view).toList();
-        this.body = Json.write(new ModelList("list", data));
+        this.models = catalog.models().stream().map(ModelsApi::view).toList();
+        this.body = Json.write(new ModelList("list", models));
     }
 
     public void list(Exchange exchange) {
+        Caller caller = exchange.getProperty(Caller.PROPERTY, Caller.class);
+        Scope scope = caller == null ? Scope.NONE : caller.scope();
         Message out = exchange.getMessage();
         out.removeHeaders("*");
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        out.setBody(body);
+        out.setBody(scope.limitsModels() ? Json.write(new ModelList("list", models.stream()
+                .filter(model -> scope.allowsModel(model.id())).toList())) : body);
     }
 
     private static ModelView view(ModelEntry model) {

@@ -6,6 +6,7 @@ import dev.caravan.auth.oidc.OidcTokens;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
 import dev.caravan.identity.Caller;
+import dev.caravan.identity.Scope;
 import dev.caravan.keys.KeyHash;
 import dev.caravan.keys.KeyLookup;
 import dev.caravan.keys.KeySecrets;
@@ -15,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,12 +29,18 @@ import java.util.Set;
  * ({@link KeyLookup}, which knows each one's project and rate limits). A credential shaped like a JWT goes to
  * {@link OidcTokens} instead; the shapes are told apart by their characters, with no lookup. Both credential headers
  * are removed once checked, so they can never travel further.
+ *
+ * <p>A scoped key ({@link Scope}) is checked here for what the route alone decides: its expiry (a 401, as for a
+ * revoked key) and the API, which each API route names in {@value #API_PROPERTY} before this step (a 403). The models
+ * it may use are checked where they are known, in {@code api.Intake}.
  */
 @Component("gatewayKeys")
 public class GatewayKeys {
 
     private static final Logger LOG = LoggerFactory.getLogger(GatewayKeys.class);
     private static final String BEARER = "Bearer ";
+    /** The API a route serves ({@link Scope#APIS}), set by the route before this step. */
+    public static final String API_PROPERTY = "caravanApi";
 
     private final Set<String> hashes = new HashSet<>();
     private final KeyLookup issued;
@@ -76,7 +84,21 @@ public class GatewayKeys {
         if (caller == null) {
             throw new GatewayException(ErrorKind.AUTHENTICATION, "Invalid gateway key.");
         }
+        checkScope(caller.scope(), exchange.getProperty(API_PROPERTY, String.class), Instant.now());
         exchange.setProperty(Caller.PROPERTY, caller);
+    }
+
+    /** Refuses an expired credential (401) and an API its scope leaves out (403); the credential is never named. */
+    static void checkScope(Scope scope, String api, Instant now) {
+        if (scope.expired(now)) {
+            throw new GatewayException(ErrorKind.AUTHENTICATION, "The credential expired at " + scope.expiresAt()
+                    + "; ask for a new one.");
+        }
+        if (!scope.allowsApi(api)) {
+            throw new GatewayException(ErrorKind.PERMISSION_DENIED, "This credential may not call "
+                    + (api == null ? "this endpoint" : "the '" + api + "' API") + "; it may call: "
+                    + String.join(", ", scope.apis()) + ".");
+        }
     }
 
     /** The key a request carries, from either header; null when it has none. */

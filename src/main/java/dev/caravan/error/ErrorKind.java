@@ -11,7 +11,10 @@ public enum ErrorKind {
     AUTHENTICATION(401, "authentication_error", "invalid_api_key", false),
     /** The request's worst-case cost is above its own {@code maxCost}. */
     MAX_COST_EXCEEDED(400, "invalid_request_error", "max_cost_exceeded", false),
-    /** A valid credential that may not do this, or an API that is switched off (the admin API without its key). */
+    /**
+     * A valid credential that may not do this (a model or API its scope leaves out), or an API that is switched off
+     * (the admin API without its key).
+     */
     PERMISSION_DENIED(403, "permission_error", "permission_denied", false),
     MODEL_NOT_FOUND(404, "model_not_found", "model_not_found", false),
     NOT_FOUND(404, "invalid_request_error", "not_found", false),

@@ -11,8 +11,10 @@ package dev.caravan.identity;
  * @param projectLimit the project's rate limit, shared by its keys ({@link RateLimit#NONE} when none)
  * @param user         the end user a token names (its mapped user claim), or null: a key names none, so a key's
  *                     request may say which user it is for
+ * @param scope        what the credential may do: models, APIs, expiry ({@link Scope#NONE}: anything)
  */
-public record Caller(String keyId, String projectId, RateLimit keyLimit, RateLimit projectLimit, String user) {
+public record Caller(String keyId, String projectId, RateLimit keyLimit, RateLimit projectLimit, String user,
+                     Scope scope) {
 
     public static final String PROPERTY = "caravanCaller";
     public static final String ENVIRONMENT_KEY_ID = "env";
@@ -22,6 +24,12 @@ public record Caller(String keyId, String projectId, RateLimit keyLimit, RateLim
     public Caller {
         keyLimit = keyLimit == null ? RateLimit.NONE : keyLimit;
         projectLimit = projectLimit == null ? RateLimit.NONE : projectLimit;
+        scope = scope == null ? Scope.NONE : scope;
+    }
+
+    /** An unscoped caller: limited by rate limits and budgets only. */
+    public Caller(String keyId, String projectId, RateLimit keyLimit, RateLimit projectLimit, String user) {
+        this(keyId, projectId, keyLimit, projectLimit, user, Scope.NONE);
     }
 
     /** A key's caller: keys name no user. */

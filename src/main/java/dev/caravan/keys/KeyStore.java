@@ -7,6 +7,7 @@ import dev.caravan.controlplane.Ids;
 import dev.caravan.controlplane.RequestPathJdbc;
 import dev.caravan.identity.Caller;
 import dev.caravan.identity.RateLimit;
+import dev.caravan.identity.Scope;
 import org.springframework.jdbc.core.JdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -18,6 +19,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -29,7 +31,8 @@ import java.util.Optional;
 public class KeyStore {
 
     private static final String KEY_COLUMNS =
-            "id, name, key_prefix, project_id, requests_per_minute, tokens_per_minute, created_at, revoked_at";
+            "id, name, key_prefix, project_id, requests_per_minute, tokens_per_minute, created_at, revoked_at, "
+                    + "allowed_models, allowed_apis, expires_at";
     private static final String PROJECT_COLUMNS = "id, name, requests_per_minute, tokens_per_minute, created_at";
 
     private final JdbcClient jdbc;
@@ -85,12 +88,14 @@ public class KeyStore {
     }
 
     /** A new key; its secret is in the answer and nowhere else, the database gets its hash. */
-    public IssuedKey issueKey(String name, String projectId, RateLimit limit) {
+    public IssuedKey issueKey(String name, String projectId, RateLimit limit, Scope scope) {
         String secret = KeySecrets.newSecret();
-        ApiKey key = new ApiKey(Ids.of("key"), name, KeySecrets.displayPrefix(secret), projectId, limit, now(), null);
-        jdbc.sql("INSERT INTO api_keys (" + KEY_COLUMNS + ", key_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        ApiKey key = new ApiKey(Ids.of("key"), name, KeySecrets.displayPrefix(secret), projectId, limit, now(), null,
+                scope);
+        jdbc.sql("INSERT INTO api_keys (" + KEY_COLUMNS + ", key_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(key.id(), name, key.prefix(), projectId, limit.requestsPerMinute(), limit.tokensPerMinute(),
-                        timestamp(key.createdAt()), null, KeyHash.sha256(secret))
+                        timestamp(key.createdAt()), null, joined(scope.models()), joined(scope.apis()),
+                        scope.expiresAt() == null ? null : timestamp(scope.expiresAt()), KeyHash.sha256(secret))
                 .update();
         return new IssuedKey(key, secret);
     }
@@ -135,12 +140,15 @@ public class KeyStore {
      */
     public Optional<Caller> callerByHash(String hash) {
         return lookups.sql("SELECT k.id, k.project_id, k.requests_per_minute, k.tokens_per_minute, "
+                        + "k.allowed_models, k.allowed_apis, k.expires_at, "
                         + "p.requests_per_minute AS project_rpm, p.tokens_per_minute AS project_tpm "
                         + "FROM api_keys k LEFT JOIN projects p ON p.id = k.project_id "
                         + "WHERE k.key_hash = ? AND k.revoked_at IS NULL")
                 .param(hash)
+                // the scope is compiled here, once per cache load of the key, never per request
                 .query((rs, row) -> new Caller(rs.getString("id"), rs.getString("project_id"),
-                        limit(rs, "requests_per_minute", "tokens_per_minute"), limit(rs, "project_rpm", "project_tpm")))
+                        limit(rs, "requests_per_minute", "tokens_per_minute"), limit(rs, "project_rpm", "project_tpm"),
+                        null, scope(rs)))
                 .optional();
     }
 
@@ -174,7 +182,22 @@ public class KeyStore {
     private static ApiKey key(ResultSet rs, int row) throws SQLException {
         return new ApiKey(rs.getString("id"), rs.getString("name"), rs.getString("key_prefix"),
                 rs.getString("project_id"), limit(rs, "requests_per_minute", "tokens_per_minute"),
-                instant(rs, "created_at"), instant(rs, "revoked_at"));
+                instant(rs, "created_at"), instant(rs, "revoked_at"), scope(rs));
+    }
+
+    /** Stored as written by {@link #issueKey}, which took it from a valid {@link Scope}, so it reads back as one. */
+    private static Scope scope(ResultSet rs) throws SQLException {
+        return Scope.of(split(rs.getString("allowed_models")), split(rs.getString("allowed_apis")),
+                instant(rs, "expires_at"));
+    }
+
+    /** Model patterns and API names hold no commas (a {@link Scope} refuses them), so a comma separates them. */
+    private static String joined(Collection<String> values) {
+        return values == null ? null : String.join(",", values);
+    }
+
+    private static List<String> split(String joined) {
+        return joined == null ? null : List.of(joined.split(","));
     }
 
     private static RateLimit limit(ResultSet rs, String requests, String tokens) throws SQLException {

@@ -54,13 +54,8 @@ final class RequestHandler {
             return error(conn, req, wire, 405, "Method " + req.method() + " not allowed for " + path);
         }
 
-        JsonNode body;
-        try {
-            body = Wire.MAPPER.readTree(req.body());
-        } catch (IOException e) {
-            body = null;
-        }
-        if (body == null || !body.isObject()) {
+        JsonNode body = objectBody(req);
+        if (body == null) {
             return error(conn, req, wire, 400, wire.invalidJsonMessage());
         }
         String problem = wire.validate(body);
@@ -123,6 +118,16 @@ final class RequestHandler {
         return req.keepAlive();
     }
 
+    /** The request's body as a JSON object, or null when it is not one (or not JSON at all). */
+    private static JsonNode objectBody(HttpConnection.Request req) {
+        try {
+            JsonNode body = Wire.MAPPER.readTree(req.body());
+            return body != null && body.isObject() ? body : null;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     /**
      * Anthropic's token counting: the count is {@link AnthropicWire#countTokens}, deterministic for a body. A queued
      * reply is taken as by any request, so a scripted error fails the count; any other scripted reply is not used.
@@ -132,13 +137,8 @@ final class RequestHandler {
         if (!req.method().equals("POST")) {
             return error(conn, req, wire, 405, "Method " + req.method() + " not allowed for " + req.path());
         }
-        JsonNode body;
-        try {
-            body = Wire.MAPPER.readTree(req.body());
-        } catch (IOException e) {
-            body = null;
-        }
-        if (body == null || !body.isObject()) {
+        JsonNode body = objectBody(req);
+        if (body == null) {
             return error(conn, req, wire, 400, wire.invalidJsonMessage());
         }
         if (!body.path("messages").isArray() || !body.path("model").isTextual()) {

@@ -1,6 +1,8 @@
 package dev.caravan.e2e;
 
 import dev.caravan.routing.TierRegistry;
+import org.apache.camel.CamelContext;
+import org.apache.camel.Route;
 import dev.caravan.serving.RouteReloader;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,11 @@ class RouteReloadTest extends GatewayTestBase {
     private static final String TEMPLATE_ORIGINAL = read(TEMPLATE);
     private static final Path MODELS = ROUTES.resolve("api/models.yaml");
     private static final String MODELS_ORIGINAL = read(MODELS);
+    private static final Path USAGE_WRITER = ROUTES.resolve("shared/usage-writer.yaml");
+    private static final String USAGE_WRITER_ORIGINAL = read(USAGE_WRITER);
+
+    @Autowired
+    private CamelContext camel;
 
     @Autowired
     private RouteReloader reloader;
@@ -54,7 +61,21 @@ class RouteReloadTest extends GatewayTestBase {
         Files.writeString(TIER, ORIGINAL);
         Files.writeString(MODELS, MODELS_ORIGINAL);
         Files.writeString(TEMPLATE, TEMPLATE_ORIGINAL);
+        Files.writeString(USAGE_WRITER, USAGE_WRITER_ORIGINAL);
         reloader.check();
+    }
+
+    @Test
+    void an_edit_of_a_route_fed_by_an_in_memory_queue_waits_for_a_restart(CapturedOutput output) throws Exception {
+        Route running = camel.getRoute("usage-writer");
+        Files.writeString(USAGE_WRITER, USAGE_WRITER_ORIGINAL + "# edited while the gateway serves\n");
+
+        reloader.check();
+
+        assertThat(camel.getRoute("usage-writer")).as("the running route, not a replacement").isSameAs(running);
+        assertThat(output.getAll()).contains("route file shared/usage-writer.yaml changed, but its routes take "
+                + "records from an in-memory queue");
+        assertThat(chat(simpleRequest("openai/gpt-5", false)).statusCode()).isEqualTo(200);
     }
 
     private String servingModel() throws Exception {

@@ -1,5 +1,6 @@
 package dev.caravan.auth.oidc;
 
+import dev.caravan.identity.Scope;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -77,6 +78,10 @@ public record OidcProperties(@Valid @DefaultValue List<Issuer> issuers,
      *                     refused. Empty: the claim's value itself is the project's id or name
      * @param userClaim    the claim that names the end user ({@code sub}, {@code email}, ...), which user budgets
      *                     and usage records then use; empty: none
+     * @param models       the model ids or globs ({@code anthropic/*}) this issuer's tokens may use, as a scoped
+     *                     key's {@code models}; empty: every model
+     * @param apis         the APIs its tokens may call ({@code chat}, {@code messages}, …), as a scoped key's
+     *                     {@code apis}; empty: every API
      */
     public record Issuer(@NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,40}") String name,
                          @NotBlank @Pattern(regexp = "https?://.+") String issuer,
@@ -85,9 +90,19 @@ public record OidcProperties(@Valid @DefaultValue List<Issuer> issuers,
                          @DefaultValue({"RS256", "ES256", "PS256"}) List<String> algorithms,
                          @NotBlank String projectClaim,
                          @Valid @DefaultValue List<ProjectMapping> projects,
-                         @DefaultValue("sub") String userClaim) {
+                         @DefaultValue("sub") String userClaim,
+                         @DefaultValue List<String> models,
+                         @DefaultValue List<String> apis) {
 
         public Issuer {
+            models = models == null ? List.of() : List.copyOf(models);
+            apis = apis == null ? List.of() : List.copyOf(apis);
+            try {
+                scope(models, apis);
+            } catch (Scope.Invalid e) {
+                // refused at start: a typo must not quietly widen or empty what the issuer's tokens may do
+                throw new IllegalArgumentException("caravan.auth.oidc issuer " + name + ": " + e.getMessage());
+            }
             jwksUri = jwksUri == null ? "" : jwksUri.strip();
             algorithms = algorithms == null || algorithms.isEmpty() ? List.of("RS256", "ES256", "PS256")
                     : List.copyOf(algorithms);
@@ -99,6 +114,15 @@ public record OidcProperties(@Valid @DefaultValue List<Issuer> issuers,
             }
             projects = projects == null ? List.of() : List.copyOf(projects);
             userClaim = userClaim == null ? "" : userClaim.strip();
+        }
+
+        /** What this issuer's tokens may do; tokens expire by their own {@code exp}. */
+        public Scope scope() {
+            return scope(models, apis);
+        }
+
+        private static Scope scope(List<String> models, List<String> apis) {
+            return Scope.of(models.isEmpty() ? null : models, apis.isEmpty() ? null : apis, null);
         }
     }
 

@@ -8,6 +8,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.caravan.identity.Caller;
 import dev.caravan.identity.RateLimit;
+import dev.caravan.identity.Scope;
 import dev.caravan.keys.Project;
 import dev.caravan.keys.ProjectLookup;
 import org.slf4j.Logger;
@@ -98,7 +99,7 @@ public class OidcTokens {
             JWTClaimsSet claims = issuer.verify(jwt);
             Map<String, Object> values = claims.getClaims();
             return new Accepted(issuer.name(), issuer.mapping().project(values), issuer.mapping().user(values),
-                    claims.getExpirationTime().toInstant());
+                    claims.getExpirationTime().toInstant(), issuer.scope());
         } catch (TrustedIssuer.Refused | ClaimMapping.Refusal e) {
             return refusal(e.getMessage());
         }
@@ -108,7 +109,8 @@ public class OidcTokens {
         Project project = projects.project(token.project()).orElseThrow(() -> TrustedIssuer.unauthorized(
                 "The token maps to project '" + token.project() + "', which this gateway does not have (or has "
                         + "more than one of by that name)."));
-        return new Caller("oidc:" + token.issuer(), project.id(), RateLimit.NONE, project.rateLimit(), token.user());
+        return new Caller("oidc:" + token.issuer(), project.id(), RateLimit.NONE, project.rateLimit(), token.user(),
+                token.scope());
     }
 
     private Refusal refusal(String message) {
@@ -120,8 +122,11 @@ public class OidcTokens {
         Instant until();
     }
 
-    /** A verified token: the issuer's name, the project id or name its claims map to, its user (or null). */
-    record Accepted(String issuer, String project, String user, Instant expiresAt) implements Outcome {
+    /**
+     * A verified token: the issuer's name, the project id or name its claims map to, its user (or null), and what
+     * its issuer's tokens may do.
+     */
+    record Accepted(String issuer, String project, String user, Instant expiresAt, Scope scope) implements Outcome {
         @Override
         public Instant until() {
             return expiresAt;

@@ -20,6 +20,7 @@ import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
+import dev.caravan.identity.Scope;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,6 +39,8 @@ final class TrustedIssuer {
 
     private final OidcProperties.Issuer config;
     private final ClaimMapping mapping;
+    /** Compiled once: every token of this issuer shares it. */
+    private final Scope scope;
     private final IssuerKeys keys;
     private static final Logger LOG = LoggerFactory.getLogger(TrustedIssuer.class);
     private static final String UNKNOWN_KEY = "The token's signing key is not one of its issuer's keys.";
@@ -50,6 +53,7 @@ final class TrustedIssuer {
     TrustedIssuer(OidcProperties.Issuer config, OidcProperties settings, ResourceRetriever retriever) {
         this.config = config;
         this.mapping = ClaimMapping.of(config);
+        this.scope = config.scope();
         this.keys = new IssuerKeys(config.issuer(), config.jwksUri(), retriever);
         long ttl = settings.jwksCacheTtl().toMillis();
         JWKSource<SecurityContext> source = JWKSourceBuilder.create(keys)
@@ -76,6 +80,10 @@ final class TrustedIssuer {
 
     ClaimMapping mapping() {
         return mapping;
+    }
+
+    Scope scope() {
+        return scope;
     }
 
     /**

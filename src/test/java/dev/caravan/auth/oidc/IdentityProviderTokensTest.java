@@ -47,7 +47,8 @@ import static org.awaitility.Awaitility.await;
  * Identity-provider tokens over real sockets: a real OIDC provider ({@code mock-oauth2-server}: discovery documents,
  * key sets, RS256-signed tokens) on a local port, the gateway on another, the provider simulator behind it. Issuers:
  * {@code corp} (azp mapped to a project), {@code rotating} (its key set replaced mid-test), a Kubernetes-shaped one
- * (its key set named directly, no discovery), and two on a second provider that is shut down mid-test.
+ * (its key set named directly, no discovery), two on a second provider that is shut down mid-test, and
+ * {@code scoped}, whose tokens may use only some models and APIs.
  */
 class IdentityProviderTokensTest extends GatewayTestBase {
 
@@ -107,6 +108,14 @@ class IdentityProviderTokensTest extends GatewayTestBase {
             registry.add(flaky + "audiences[0]", () -> AUDIENCE);
             registry.add(flaky + "project-claim", () -> "azp");
         }
+        String scoped = "caravan.auth.oidc.issuers[5].";
+        registry.add(scoped + "name", () -> "scoped");
+        registry.add(scoped + "issuer", () -> IDP.issuerUrl("scoped").toString());
+        registry.add(scoped + "audiences[0]", () -> AUDIENCE);
+        registry.add(scoped + "project-claim", () -> "azp");
+        registry.add(scoped + "models[0]", () -> "openai/gpt-5*");
+        registry.add(scoped + "apis[0]", () -> "chat");
+        registry.add(scoped + "apis[1]", () -> "models");
     }
 
     @AfterAll
@@ -276,6 +285,33 @@ class IdentityProviderTokensTest extends GatewayTestBase {
                 .contains("maps to project 'no-such-namespace-" + RUN + "'");
         assertThat(send(kubernetesToken(NAMESPACE, "report-writer", List.of("https://kubernetes.default.svc")))
                 .statusCode()).as("the API server's own audience is not the gateway's").isEqualTo(401);
+    }
+
+    @Test
+    void an_issuers_scope_limits_its_tokens_models_and_apis() throws Exception {
+        project(BILLING);
+        // no claim mapping on this issuer: azp names the project itself
+        String token = IDP.issueToken("scoped", BILLING, new DefaultOAuth2TokenCallback("scoped", "frank",
+                "JWT", List.of(AUDIENCE), Map.of("azp", BILLING), 3600)).serialize();
+
+        HttpResponse<String> allowed = send(token);
+        assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(200);
+        HttpResponse<String> otherModel = http.send(post("/v1/chat/completions",
+                simpleRequest("anthropic/claude-haiku-4.5", false)).setHeader("Authorization", "Bearer " + token)
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(otherModel.statusCode()).isEqualTo(403);
+        assertThat(json(otherModel.body()).at("/error/code").asText()).isEqualTo("permission_denied");
+        HttpResponse<String> otherApi = http.send(HttpRequest.newBuilder(uri("/v1/messages"))
+                .header("x-api-key", token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"model":"openai/gpt-5-mini","max_tokens":50,"messages":[{"role":"user","content":"Hi"}]}"""))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(otherApi.statusCode()).isEqualTo(403);
+        assertThat(json(otherApi.body()).at("/error/type").asText()).isEqualTo("permission_error");
+        assertThat(json(get("/v1/models", token).body()).path("data").findValuesAsText("id"))
+                .containsExactlyInAnyOrder("openai/gpt-5", "openai/gpt-5-mini");
+        // the gateway key is not scoped (corp's tokens are not used here: another test watches corp's first fetch)
+        assertThat(json(get("/v1/models", GATEWAY_KEY).body()).path("data").size()).isGreaterThan(2);
     }
 
     @Test
