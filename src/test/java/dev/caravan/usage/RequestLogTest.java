@@ -256,6 +256,19 @@ abstract class RequestLogTest {
     }
 
     @Test
+    void a_key_scoped_to_other_apis_may_not_read_the_log_and_one_scoped_to_usage_may() throws Exception {
+        String chatOnly = EXACT.readTree(admin("POST", "/v1/admin/keys",
+                "{\"name\":\"chat only\",\"apis\":[\"chat\"]}").body()).get("secret").asText();
+        String usageOnly = EXACT.readTree(admin("POST", "/v1/admin/keys",
+                "{\"name\":\"usage\",\"apis\":[\"usage\"]}").body()).get("secret").asText();
+
+        HttpResponse<String> refused = get("/v1/requests?" + MARCH, chatOnly);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+        assertThat(EXACT.readTree(refused.body()).get("error").get("code").asText()).isEqualTo("permission_denied");
+        assertThat(get("/v1/requests?" + MARCH, usageOnly).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void the_admin_log_takes_the_admin_key_only_and_the_scoped_log_a_gateway_key_only() throws Exception {
         for (HttpResponse<String> refused : List.of(get("/v1/admin/requests", KEY), get("/v1/admin/requests", null),
                 get("/v1/requests", ADMIN_KEY), get("/v1/requests", null))) {
