@@ -140,7 +140,8 @@ record RequestLogQuery(Instant from, Instant to, String keyId, String projectId,
             throw GatewayException.invalid(problem, "min_cost");
         }
         // what NUMERIC(20, 10) holds; 1E+999999 would otherwise reach the database
-        if (cost.signum() < 0 || cost.compareTo(BigDecimal.TEN.pow(10)) >= 0 || cost.stripTrailingZeros().scale() > 10) {
+        if (cost.signum() < 0 || cost.compareTo(BigDecimal.TEN.pow(10)) >= 0
+                || cost.stripTrailingZeros().scale() > 10) {
             throw GatewayException.invalid(problem, "min_cost");
         }
         return cost;

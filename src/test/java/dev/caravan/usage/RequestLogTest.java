@@ -147,7 +147,7 @@ abstract class RequestLogTest {
             "project_id=proj_x&min_cost=0.5                       | gen_log_4",
             "key_id=env&provider=openai&status=2xx                | gen_log_1",
             "key_id=nobody                                        | ''",
-            "status=&model=                                       | gen_log_6 gen_log_7 gen_log_5 gen_log_4 gen_log_3 gen_log_2 gen_log_1"})
+            "status=&model= | gen_log_6 gen_log_7 gen_log_5 gen_log_4 gen_log_3 gen_log_2 gen_log_1"})
     void each_filter_narrows_the_log(String filter, String expected) throws Exception {
         String range = filter.contains("from=") ? "" : MARCH + "&";
         HttpResponse<String> response = get("/v1/admin/requests?" + range + filter, ADMIN_KEY);
