@@ -81,7 +81,7 @@ public class UsageApi {
         throw GatewayException.invalid("'" + param + "' must be a date as YYYY-MM-DD (UTC).", param);
     }
 
-    private static UsageScope scope(Exchange exchange) {
+    static UsageScope scope(Exchange exchange) {
         Caller caller = exchange.getProperty(Caller.PROPERTY, Caller.class);
         if (caller == null) {
             // the route authenticates first; without a caller nothing may be read
@@ -90,7 +90,7 @@ public class UsageApi {
         return UsageScope.of(caller);
     }
 
-    private static void write(Exchange exchange, Object body) {
+    static void write(Exchange exchange, Object body) {
         Message out = exchange.getMessage();
         out.removeHeaders("*");
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");

@@ -138,7 +138,7 @@ public class UsageStore {
         ps.setObject(25, r.ttftMs(), Types.BIGINT);
     }
 
-    private static UsageRecord read(ResultSet rs) throws SQLException {
+    static UsageRecord read(ResultSet rs) throws SQLException {
         BigDecimal cost = rs.getBigDecimal("cost_usd");
         return new UsageRecord(rs.getString("id"), rs.getObject("created_at", OffsetDateTime.class).toInstant(),
                 rs.getString("key_id"), rs.getString("project_id"), rs.getString("end_user"), List.of(),
@@ -152,7 +152,7 @@ public class UsageStore {
                 rs.getString("finish_reason"), longOrNull(rs, "latency_ms"), longOrNull(rs, "ttft_ms"));
     }
 
-    private static UsageRecord withTags(UsageRecord r, List<String> tags) {
+    static UsageRecord withTags(UsageRecord r, List<String> tags) {
         return new UsageRecord(r.id(), r.createdAt(), r.keyId(), r.projectId(), r.user(), tags, r.requestedModel(),
                 r.servedModel(), r.provider(), r.providerModel(), r.attempts(), r.inputTokens(), r.outputTokens(),
                 r.cachedReadTokens(), r.cacheWriteTokens(), r.reasoningTokens(), r.tokensEstimated(), r.costUsd(),
