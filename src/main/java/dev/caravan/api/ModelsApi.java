@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
 import java.util.List;
 
 /**
- * {@code GET /v1/models}: OpenAI's list shape, each model with its context window, capabilities and prices (USD per
- * million tokens). The list is built once: the catalog does not change while the gateway runs. A caller whose scope
+ * {@code GET /v1/models}: OpenAI's list shape, each model with its type (language, embedding, image), context
+ * window, capabilities and prices (USD per million tokens). The list is built once: the catalog does not change while the gateway runs. A caller whose scope
  * limits its models sees only those it may use, written for it on each call (a few dozen entries).
  */
 @Component("modelsApi")
@@ -40,24 +40,26 @@ public class ModelsApi {
     }
 
     private static ModelView view(ModelEntry model) {
-        return new ModelView(model.id(), "model", 0L, model.creator(), model.name(), model.contextWindow(),
+        return new ModelView(model.id(), "model", 0L, model.creator(), model.name(), model.type(),
+                model.contextWindow(),
                 model.maxOutputTokens(), model.capabilities(),
                 model.providers().stream().map(ModelEntry.Offer::provider).distinct().toList(),
                 model.pricing() == null ? null : new PricingView(model.pricing().input(), model.pricing().output(),
-                        model.pricing().cacheRead(), model.pricing().cacheWrite()));
+                        model.pricing().cacheRead(), model.pricing().cacheWrite(), model.pricing().image()));
     }
 
     record ModelList(String object, List<ModelView> data) {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record ModelView(String id, String object, Long created, String ownedBy, String name, Integer contextWindow,
+    record ModelView(String id, String object, Long created, String ownedBy, String name, String type,
+                     Integer contextWindow,
                      Integer maxOutputTokens, List<String> capabilities, List<String> providers,
                      PricingView pricing) {
     }
 
-    /** USD per million tokens. */
+    /** USD per million tokens; {@code image} USD per image (charged when a provider reports no usage). */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record PricingView(Double input, Double output, Double cacheRead, Double cacheWrite) {
+    record PricingView(Double input, Double output, Double cacheRead, Double cacheWrite, Double image) {
     }
 }

@@ -76,6 +76,7 @@ public class Failover {
             call.start(attempt);
             FirstByteWatch.arm(exchange, TimeUnit.MILLISECONDS.toNanos(millis), watchdog);
             exchange.setProperty(GatewayCall.PROVIDER_PROPERTY, attempt.provider());
+            exchange.setProperty(GatewayCall.PROVIDER_ROUTE_PROPERTY, call.providerRoute(attempt.provider()));
             return;
         }
         if (plan.lastFailure() != null) {

@@ -5,6 +5,7 @@ import dev.caravan.accounting.Settlement;
 import dev.caravan.accounting.SpendGate;
 import dev.caravan.admin.AdminKey;
 import dev.caravan.api.ChatCompletionsApi;
+import dev.caravan.api.EmbeddingsApi;
 import dev.caravan.api.MessagesApi;
 import dev.caravan.api.ResponsesApi;
 import dev.caravan.auth.GatewayKeys;
@@ -12,6 +13,7 @@ import dev.caravan.error.ErrorResponder;
 import dev.caravan.format.anthropic.MessagesErrors;
 import dev.caravan.format.openai.ErrorBody;
 import dev.caravan.routing.AttemptPlan;
+import dev.caravan.routing.EmbeddingCall;
 import dev.caravan.routing.Failover;
 import dev.caravan.routing.UpstreamCall;
 import org.apache.camel.Predicate;
@@ -110,6 +112,27 @@ class RouteSteps {
     @Bean
     Processor completeTokenCount(UpstreamCall upstream) {
         return upstream::completeCount;
+    }
+
+    @Bean
+    Processor acceptEmbeddings(EmbeddingsApi api) {
+        return api::accept;
+    }
+
+    @Bean
+    Processor respondEmbeddings(EmbeddingsApi api) {
+        return api::respond;
+    }
+
+    /** An embeddings provider route's steps around its HTTP call (routes/providers/, {@code embeddings-<name>}). */
+    @Bean
+    Processor prepareEmbeddings(EmbeddingCall upstream) {
+        return upstream::prepare;
+    }
+
+    @Bean
+    Processor completeEmbeddings(EmbeddingCall upstream) {
+        return upstream::complete;
     }
 
     @Bean
