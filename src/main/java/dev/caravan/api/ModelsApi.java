@@ -45,7 +45,7 @@ public class ModelsApi {
                 model.maxOutputTokens(), model.capabilities(),
                 model.providers().stream().map(ModelEntry.Offer::provider).distinct().toList(),
                 model.pricing() == null ? null : new PricingView(model.pricing().input(), model.pricing().output(),
-                        model.pricing().cacheRead(), model.pricing().cacheWrite(), model.pricing().image()));
+                        model.pricing().cacheRead(), model.pricing().cacheWrite()));
     }
 
     record ModelList(String object, List<ModelView> data) {
@@ -58,8 +58,8 @@ public class ModelsApi {
                      PricingView pricing) {
     }
 
-    /** USD per million tokens; {@code image} USD per image (charged when a provider reports no usage). */
+    /** USD per million tokens. */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record PricingView(Double input, Double output, Double cacheRead, Double cacheWrite, Double image) {
+    record PricingView(Double input, Double output, Double cacheRead, Double cacheWrite) {
     }
 }

@@ -47,13 +47,9 @@ public record ModelEntry(
     }
 
     /**
-     * USD per million tokens; {@code image} is USD per generated image, charged for images whose provider reports no
-     * token usage (and only then: token prices are what providers bill when they report usage).
+     * USD per million tokens. Image models are priced by token too, as their providers bill them: gpt-image-1 and
+     * Gemini's image models report an image's output tokens (a 1024x1024 Gemini image is 1,290).
      */
-    public record Pricing(Double input, Double output, Double cacheRead, Double cacheWrite, Double image) {
-
-        public Pricing(Double input, Double output, Double cacheRead, Double cacheWrite) {
-            this(input, output, cacheRead, cacheWrite, null);
-        }
+    public record Pricing(Double input, Double output, Double cacheRead, Double cacheWrite) {
     }
 }

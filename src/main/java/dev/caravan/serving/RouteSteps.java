@@ -6,6 +6,7 @@ import dev.caravan.accounting.SpendGate;
 import dev.caravan.admin.AdminKey;
 import dev.caravan.api.ChatCompletionsApi;
 import dev.caravan.api.EmbeddingsApi;
+import dev.caravan.api.ImagesApi;
 import dev.caravan.api.MessagesApi;
 import dev.caravan.api.ResponsesApi;
 import dev.caravan.auth.GatewayKeys;
@@ -14,6 +15,7 @@ import dev.caravan.format.anthropic.MessagesErrors;
 import dev.caravan.format.openai.ErrorBody;
 import dev.caravan.routing.AttemptPlan;
 import dev.caravan.routing.EmbeddingCall;
+import dev.caravan.routing.ImageCall;
 import dev.caravan.routing.Failover;
 import dev.caravan.routing.UpstreamCall;
 import org.apache.camel.Predicate;
@@ -132,6 +134,27 @@ class RouteSteps {
 
     @Bean
     Processor completeEmbeddings(EmbeddingCall upstream) {
+        return upstream::complete;
+    }
+
+    @Bean
+    Processor acceptImages(ImagesApi api) {
+        return api::accept;
+    }
+
+    @Bean
+    Processor respondImages(ImagesApi api) {
+        return api::respond;
+    }
+
+    /** An image provider route's steps around its HTTP call (routes/providers/, {@code images-<name>}). */
+    @Bean
+    Processor prepareImages(ImageCall upstream) {
+        return upstream::prepare;
+    }
+
+    @Bean
+    Processor completeImages(ImageCall upstream) {
         return upstream::complete;
     }
 

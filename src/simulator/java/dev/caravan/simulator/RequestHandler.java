@@ -29,6 +29,9 @@ final class RequestHandler {
         if (path.equals("/v1/embeddings")) {
             return embeddings(conn, req, OpenAiWire.INSTANCE, false);
         }
+        if (path.equals("/v1/images/generations")) {
+            return images(conn, req);
+        }
         if (path.equals("/v1/chat/completions")) {
             wire = OpenAiWire.INSTANCE;
         } else if (path.equals("/v1/messages")) {
@@ -150,6 +153,29 @@ final class RequestHandler {
         byte[] answer = (gemini ? Embeddings.geminiAnswer(body, batch) : Embeddings.openAiAnswer(body))
                 .getBytes(StandardCharsets.UTF_8);
         conn.writeResponse(200, JSON, null, answer, req.keepAlive());
+        return req.keepAlive();
+    }
+
+    /** OpenAI's image generation: {@code n} copies of one small PNG ({@link Images}); scripted faults apply. */
+    private boolean images(HttpConnection conn, HttpConnection.Request req) throws IOException {
+        Wire wire = OpenAiWire.INSTANCE;
+        if (!req.method().equals("POST")) {
+            return error(conn, req, wire, 405, "Method " + req.method() + " not allowed for " + req.path());
+        }
+        JsonNode body = objectBody(req);
+        if (body == null) {
+            return error(conn, req, wire, 400, wire.invalidJsonMessage());
+        }
+        String problem = Images.validateOpenAi(body);
+        if (problem != null) {
+            return error(conn, req, wire, 400, problem);
+        }
+        Reply reply = simulator.nextPlan().reply;
+        if (reply.kind() != Reply.Kind.CONTENT) {
+            return fault(conn, req, wire, reply);
+        }
+        conn.writeResponse(200, JSON, null, Images.openAiAnswer(body).getBytes(StandardCharsets.UTF_8),
+                req.keepAlive());
         return req.keepAlive();
     }
 
