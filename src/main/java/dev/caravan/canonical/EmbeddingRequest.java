@@ -27,11 +27,6 @@ public record EmbeddingRequest(String model, List<String> inputs, Integer dimens
      * at the model's input price.
      */
     public ChatRequest asChatRequest(JsonNode providerOptions) {
-        Map<String, JsonNode> options = new LinkedHashMap<>();
-        if (providerOptions != null && !providerOptions.isNull()) {
-            options.put("providerOptions", providerOptions);
-        }
-        return new ChatRequest(model, inputs.stream().map(text -> Message.of("user", text)).toList(), false, null, null, null, 0, null, null, null, null, null, null,
-                null, null, null, null, null, user, options);
+        return ChatRequest.forAccounting(model, inputs, 0, null, user, providerOptions);
     }
 }

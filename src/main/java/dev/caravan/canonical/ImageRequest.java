@@ -30,11 +30,6 @@ public record ImageRequest(String model, String prompt, int n, String size, Stri
      * choices of at most {@link #WORST_TOKENS_PER_IMAGE} output tokens each, for budgets' worst case.
      */
     public ChatRequest asChatRequest(JsonNode providerOptions) {
-        Map<String, JsonNode> options = new LinkedHashMap<>();
-        if (providerOptions != null && !providerOptions.isNull()) {
-            options.put("providerOptions", providerOptions);
-        }
-        return new ChatRequest(model, List.of(Message.of("user", prompt)), false, null, null, null,
-                WORST_TOKENS_PER_IMAGE, null, null, null, null, null, null, null, n, null, null, null, user, options);
+        return ChatRequest.forAccounting(model, List.of(prompt), WORST_TOKENS_PER_IMAGE, n, user, providerOptions);
     }
 }
