@@ -96,6 +96,20 @@ class ImagesTest extends GatewayTestBase {
     }
 
     @Test
+    void max_cost_is_checked_against_the_worst_case_of_every_image_asked_for() throws Exception {
+        // 4 images of at most 6,240 output tokens at $40 per million: up to $0.9984, above $0.5; 1 image is not
+        HttpResponse<String> four = images("""
+                {"model":"openai/gpt-image-1","prompt":"x","n":4,"providerOptions":{"gateway":{"maxCost":0.5}}}""");
+        HttpResponse<String> one = images("""
+                {"model":"openai/gpt-image-1","prompt":"x","n":1,"providerOptions":{"gateway":{"maxCost":0.5}}}""");
+
+        assertThat(four.statusCode()).as(four.body()).isEqualTo(400);
+        assertThat(json(four.body()).path("error").path("code").asText()).isEqualTo("max_cost_exceeded");
+        assertThat(one.statusCode()).as(one.body()).isEqualTo(200);
+        assertThat(SIMULATOR.requests()).hasSize(1);
+    }
+
+    @Test
     void refuses_urls_non_image_models_and_a_missing_prompt_in_openai_error_shape() throws Exception {
         HttpResponse<String> url = images("""
                 {"model":"openai/gpt-image-1","prompt":"x","response_format":"url"}""");
