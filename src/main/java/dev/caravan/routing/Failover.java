@@ -82,6 +82,7 @@ public class Failover {
             call.start(attempt);
             FirstByteWatch.arm(exchange, TimeUnit.MILLISECONDS.toNanos(millis), watchdog);
             exchange.setProperty(GatewayCall.PROVIDER_PROPERTY, attempt.provider());
+            exchange.setProperty(GatewayCall.REQUEST_EXCHANGE_PROPERTY, exchange);
             return;
         }
         throw noneLeft(call, plan);
