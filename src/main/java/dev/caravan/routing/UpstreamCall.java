@@ -115,6 +115,7 @@ public class UpstreamCall {
                 call.upstreamAnswered();
             }
             message.setBody(stream);
+            outliveTheBreaker(exchange);
         } else {
             byte[] bytes;
             try {
@@ -130,6 +131,19 @@ public class UpstreamCall {
             ChatCompletion completion = format.toCompletion(bytes);
             // a passed-through answer goes back as the provider wrote it; the reading is for the usage record
             message.setBody(verbatim ? new VerbatimAnswer(bytes, completion) : completion);
+        }
+    }
+
+    /**
+     * Inside a circuitBreaker EIP, {@code exchange} is the breaker's copy of the request's, done when the breaker
+     * returns, and the HTTP client closes the provider's response when the exchange it was read on is done: the
+     * stream would be cut after its first event. Its on-completions move to the request's exchange, done when the
+     * answer has been sent.
+     */
+    private static void outliveTheBreaker(Exchange exchange) {
+        Exchange request = exchange.getProperty(GatewayCall.REQUEST_EXCHANGE_PROPERTY, Exchange.class);
+        if (request != null && request != exchange) {
+            exchange.getExchangeExtension().handoverCompletions(request);
         }
     }
 

@@ -154,6 +154,20 @@ class RouteSteps {
         return attempts::failed;
     }
 
+    /**
+     * In a provider route's circuit breaker, around its call: rethrows a failure only the provider could cause (the
+     * breaker counts it), sets any other aside for {@code raiseSetAside}, after the breaker.
+     */
+    @Bean
+    Processor judgeUpstreamFailure(Failover attempts) {
+        return attempts::judge;
+    }
+
+    @Bean
+    Processor raiseSetAside(Failover attempts) {
+        return attempts::raiseSetAside;
+    }
+
     @Bean
     Processor prepareUpstream(UpstreamCall upstream) {
         return upstream::prepare;
