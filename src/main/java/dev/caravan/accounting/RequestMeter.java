@@ -8,6 +8,7 @@ import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
 import dev.caravan.identity.Caller;
 import dev.caravan.stream.StreamOutcome;
+import dev.caravan.tracing.RequestTrace;
 import dev.caravan.usage.Cost;
 import dev.caravan.usage.TokenCount;
 import dev.caravan.usage.UsageRecord;
@@ -38,6 +39,8 @@ public final class RequestMeter implements StreamOutcome {
     private final long startNanos;
     /** When the request arrived (before its key check, to the millisecond): where its overhead starts. */
     private final long arrivalNanos;
+    /** The request's spans, ended with its record ({@link RequestTrace#NONE} when tracing is off). */
+    private final RequestTrace trace;
     private volatile long overheadNanos;
     private volatile ErrorKind errorKind;
     private final AtomicBoolean finished = new AtomicBoolean();
@@ -59,7 +62,9 @@ public final class RequestMeter implements StreamOutcome {
     private long countedOutput;
     private final StringBuilder uncounted = new StringBuilder();
 
-    RequestMeter(Metering metering, String generationId, Caller caller, String api, long arrivalNanos) {
+    RequestMeter(Metering metering, String generationId, Caller caller, String api, long arrivalNanos,
+                 RequestTrace trace) {
+        this.trace = trace;
         this.metering = metering;
         this.generationId = generationId;
         this.caller = caller;
@@ -266,6 +271,9 @@ public final class RequestMeter implements StreamOutcome {
         }
         UsageRecord record = UsageRecords.of(this, served, usage, tallyEstimated, cost, outcome, status, errorCode,
                 reason, latency, ttft);
+        trace.settled(record.id(), record.requestedModel(), record.provider(), record.providerModel(),
+                record.inputTokens(), record.outputTokens(), status, outcome.name().toLowerCase(java.util.Locale.ROOT),
+                outcome == UsageRecord.Outcome.ERROR ? errorCode : null);
         metering.record(new SettledRequest(record, api,
                 outcome == UsageRecord.Outcome.ERROR ? errorKind : null, now - arrivalNanos,
                 firstTokenNanos == 0 ? 0 : firstTokenNanos - arrivalNanos, overheadNanos));

@@ -3,6 +3,9 @@ package dev.caravan.routing;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.ErrorResponder;
 import dev.caravan.error.GatewayException;
+import dev.caravan.format.VerbatimAnswer;
+import dev.caravan.canonical.ChatCompletion;
+import dev.caravan.tracing.RequestTrace;
 import jakarta.annotation.PreDestroy;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
@@ -26,10 +29,13 @@ public class Failover {
     private final AttemptPlanner planner;
     private final ProviderHealth health;
     private final RoutingProperties properties;
+    private final ProviderRegistry providers;
     /** Fires first-byte timeouts; one thread is plenty, each task only interrupts a waiting request thread. */
     private final ScheduledThreadPoolExecutor watchdog = watchdog();
 
-    public Failover(AttemptPlanner planner, ProviderHealth health, RoutingProperties properties) {
+    public Failover(AttemptPlanner planner, ProviderHealth health, RoutingProperties properties,
+                    ProviderRegistry providers) {
+        this.providers = providers;
         this.planner = planner;
         this.health = health;
         this.properties = properties;
@@ -76,6 +82,8 @@ public class Failover {
             call.start(attempt);
             FirstByteWatch.arm(exchange, TimeUnit.MILLISECONDS.toNanos(millis), watchdog);
             exchange.setProperty(GatewayCall.PROVIDER_PROPERTY, attempt.provider());
+            RequestTrace.of(exchange).attemptBegan(attempt.provider(), attempt.model().id(),
+                    attempt.providerModel(), providers.get(attempt.provider()).baseUrl());
             return;
         }
         if (plan.lastFailure() != null) {
@@ -91,6 +99,10 @@ public class Failover {
         watch.arrived();
         health.succeeded(call.provider(), watch.elapsedNanos());
         planOf(exchange).recordSuccess();
+        Object answer = exchange.getMessage().getBody();
+        ChatCompletion completion = answer instanceof ChatCompletion whole ? whole
+                : answer instanceof VerbatimAnswer verbatim ? verbatim.completion() : null;
+        RequestTrace.of(exchange).attemptAnswered(completion == null ? null : completion.model());
     }
 
     /** Records the failed attempt; rethrows when no other attempt could help. */
@@ -112,6 +124,8 @@ public class Failover {
         }
         AttemptPlan plan = planOf(exchange);
         plan.recordFailure(error);
+        RequestTrace.of(exchange).attemptFailed(error.kind().code() == null ? error.kind().type()
+                : error.kind().code(), error.upstreamStatus());
         // a caller's own account (BYOK) refusing it, out of credit or rate-limited says nothing about the provider:
         // it must not open the circuit or cool the provider down for every other caller
         boolean callersAccount = call.byok() && (error.kind() == ErrorKind.UPSTREAM_AUTHENTICATION
