@@ -32,6 +32,7 @@ public class Metering {
     private final UsageSink sink;
     private final List<SettlementListener> listeners;
     private final Tracing tracing;
+    private final BodyLogging bodyLogging;
     /** Route id to API name: route ids are few, and the name must not be cut out of the id on every request. */
     private final Map<String, String> apis = new ConcurrentHashMap<>();
 
@@ -40,18 +41,20 @@ public class Metering {
     }
 
     public Metering(UsageSink sink, List<SettlementListener> listeners) {
-        this(sink, listeners, Tracing.OFF);
+        this(sink, listeners, Tracing.OFF, BodyLogging.OFF);
     }
 
-    public Metering(UsageSink sink, List<SettlementListener> listeners, Tracing tracing) {
+    public Metering(UsageSink sink, List<SettlementListener> listeners, Tracing tracing, BodyLogging bodyLogging) {
         this.sink = sink;
         this.listeners = List.copyOf(listeners);
         this.tracing = tracing;
+        this.bodyLogging = bodyLogging;
     }
 
     @Autowired
-    public Metering(UsageSink sink, ObjectProvider<SettlementListener> listeners, Tracing tracing) {
-        this(sink, listeners.orderedStream().toList(), tracing);
+    public Metering(UsageSink sink, ObjectProvider<SettlementListener> listeners, Tracing tracing,
+                    BodyLogging bodyLogging) {
+        this(sink, listeners.orderedStream().toList(), tracing, bodyLogging);
     }
 
     /** A new meter with a fresh generation id, kept on the exchange. */
@@ -68,14 +71,16 @@ public class Metering {
                     path(in.getHeader(Exchange.HTTP_URI, String.class)), api, caller.projectId(), arrival);
             exchange.setProperty(RequestTrace.PROPERTY, trace);
         }
-        RequestMeter meter = new RequestMeter(this, GenerationIds.next(), caller, api, arrival, trace);
+        RequestMeter meter = new RequestMeter(this, GenerationIds.next(), caller, api, arrival, trace,
+                bodyLogging.open(caller));
         exchange.setProperty(RequestMeter.PROPERTY, meter);
         return meter;
     }
 
     /** A new meter with a fresh generation id for a request of {@code caller}. */
     public RequestMeter open(Caller caller) {
-        return new RequestMeter(this, GenerationIds.next(), caller, "unknown", System.nanoTime(), RequestTrace.NONE);
+        return new RequestMeter(this, GenerationIds.next(), caller, "unknown", System.nanoTime(), RequestTrace.NONE,
+                bodyLogging.open(caller));
     }
 
     /** The request's path without its query (which may carry anything). */
