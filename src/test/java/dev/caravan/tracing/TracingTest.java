@@ -20,6 +20,8 @@ import org.springframework.test.context.DynamicPropertySource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HexFormat;
@@ -43,6 +45,7 @@ class TracingTest extends RoutingTestBase {
 
     private static final String TRACE_ID = "4bf92f3577b34da6a3ce929d0e0e4736";
     private static final String CLIENT_SPAN_ID = "00f067aa0ba902b7";
+    private static final String ADMIN_KEY = "cvn-tracing-test-admin-key-4242";
 
     private record Received(String method, String path, String contentType, byte[] body) {
     }
@@ -58,6 +61,7 @@ class TracingTest extends RoutingTestBase {
     @DynamicPropertySource
     static void collectorEndpoint(DynamicPropertyRegistry registry) {
         registry.add("caravan.tracing.otlp-endpoint", () -> "http://127.0.0.1:" + COLLECTOR.getAddress().getPort());
+        registry.add("CARAVAN_ADMIN_KEY", () -> ADMIN_KEY);
     }
 
     @BeforeEach
@@ -122,6 +126,28 @@ class TracingTest extends RoutingTestBase {
     }
 
     @Test
+    void names_the_callers_project_and_never_its_key() throws Exception {
+        String projectId = json(admin("/v1/admin/projects", "{\"name\":\"traced\"}")).path("id").asText();
+        String secret = json(admin("/v1/admin/keys", "{\"name\":\"app\",\"projectId\":\"" + projectId + "\"}"))
+                .path("secret").asText();
+        ALPHA.enqueue(Reply.text("for the project"));
+
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + secret).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(request("acme/large", false, null))).build(),
+                HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        SpanData root = awaitRoot();
+        assertThat(string(root, "caravan.project")).isEqualTo(projectId);
+        for (SpanData span : SPANS.getFinishedSpanItems()) {
+            assertThat(span.getAttributes().asMap().values()).noneMatch(v -> v.toString().contains(secret));
+            assertThat(span.getName()).doesNotContain(secret);
+        }
+    }
+
+    @Test
     void starts_a_new_trace_when_the_client_sends_none_and_records_a_refused_request_as_an_error()
             throws Exception {
         ALPHA.enqueue(Reply.error(400, "messages: bad image"));
@@ -171,6 +197,14 @@ class TracingTest extends RoutingTestBase {
                     assertThat(received.contentType()).isEqualTo("application/x-protobuf");
                     assertThat(contains(received.body(), traceIdBytes)).isTrue();
                 }));
+    }
+
+    private String admin(String path, String json) throws Exception {
+        HttpResponse<String> created = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
+                .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(created.statusCode()).isEqualTo(201);
+        return created.body();
     }
 
     private static SpanData awaitRoot() {
