@@ -1,10 +1,10 @@
 package dev.caravan.routing;
 
+import dev.caravan.canonical.ChatCompletion;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.ErrorResponder;
 import dev.caravan.error.GatewayException;
 import dev.caravan.format.VerbatimAnswer;
-import dev.caravan.canonical.ChatCompletion;
 import dev.caravan.tracing.RequestTrace;
 import jakarta.annotation.PreDestroy;
 import org.apache.camel.Exchange;
@@ -18,7 +18,8 @@ import java.util.concurrent.TimeUnit;
  * What the failover chain route calls around each attempt ({@code routes/chains/failover.yaml}): plan the attempts,
  * begin one (taking a circuit-breaker permit, arming its first-byte timeout), and record how it ended. Only errors
  * another provider could fix lead to the next attempt; a request error is returned at once, and a context-length
- * error moves on only to models with a larger window.
+ * error moves on only to models with a larger window. Each attempt is also a span of the request's trace
+ * ({@link RequestTrace}, nothing when tracing is off).
  */
 @Component("attempts")
 public class Failover {
