@@ -1,8 +1,11 @@
 package dev.caravan.routing;
 
+import dev.caravan.canonical.ChatCompletion;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.ErrorResponder;
 import dev.caravan.error.GatewayException;
+import dev.caravan.format.VerbatimAnswer;
+import dev.caravan.tracing.RequestTrace;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import jakarta.annotation.PreDestroy;
@@ -18,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * begin one (leaving out a provider whose circuit is open or that is cooling down, arming its first-byte timeout),
  * judge a failed call inside the provider route's circuit breaker, and record how it ended. Only errors
  * another provider could fix lead to the next attempt; a request error is returned at once, and a context-length
- * error moves on only to models with a larger window.
+ * error moves on only to models with a larger window. Each attempt is also a span of the request's trace
+ * ({@link RequestTrace}, nothing when tracing is off).
  */
 @Component("attempts")
 public class Failover {
@@ -32,10 +36,13 @@ public class Failover {
     private final AttemptPlanner planner;
     private final ProviderHealth health;
     private final RoutingProperties properties;
+    private final ProviderRegistry providers;
     /** Fires first-byte timeouts; one thread is plenty, each task only interrupts a waiting request thread. */
     private final ScheduledThreadPoolExecutor watchdog = watchdog();
 
-    public Failover(AttemptPlanner planner, ProviderHealth health, RoutingProperties properties) {
+    public Failover(AttemptPlanner planner, ProviderHealth health, RoutingProperties properties,
+                    ProviderRegistry providers) {
+        this.providers = providers;
         this.planner = planner;
         this.health = health;
         this.properties = properties;
@@ -83,6 +90,8 @@ public class Failover {
             FirstByteWatch.arm(exchange, TimeUnit.MILLISECONDS.toNanos(millis), watchdog);
             exchange.setProperty(GatewayCall.PROVIDER_PROPERTY, attempt.provider());
             exchange.setProperty(GatewayCall.REQUEST_EXCHANGE_PROPERTY, exchange);
+            RequestTrace.of(exchange).attemptBegan(attempt.provider(), attempt.model().id(),
+                    attempt.providerModel(), providers.get(attempt.provider()).baseUrl());
             return;
         }
         throw noneLeft(call, plan);
@@ -102,6 +111,10 @@ public class Failover {
         FirstByteWatch watch = FirstByteWatch.of(exchange);
         watch.arrived();
         planOf(exchange).recordSuccess();
+        Object answer = exchange.getMessage().getBody();
+        ChatCompletion completion = answer instanceof ChatCompletion whole ? whole
+                : answer instanceof VerbatimAnswer verbatim ? verbatim.completion() : null;
+        RequestTrace.of(exchange).attemptAnswered(completion == null ? null : completion.model());
     }
 
     /**
@@ -140,6 +153,7 @@ public class Failover {
             // the route's breaker refused the call: open, or half-open with its trial calls taken
             plan.recordSkipped(call.current(), "circuit " + (health.circuitState(call.provider())
                     == CircuitBreaker.State.HALF_OPEN ? "half-open, its trial calls in flight" : "open"));
+            RequestTrace.of(exchange).attemptFailed("circuit_open", null);
             if (!plan.hasNextAttempt()) {
                 throw noneLeft(call, plan);
             }
@@ -148,6 +162,8 @@ public class Failover {
         // what judge classified inside the provider route's breaker comes back as itself
         GatewayException error = classify(exchange, call);
         plan.recordFailure(error);
+        RequestTrace.of(exchange).attemptFailed(error.kind().code() == null ? error.kind().type()
+                : error.kind().code(), error.upstreamStatus());
         if (error.retryAfterSeconds() != null && providerFault(call, error)) {
             health.coolDown(call.provider(), error.retryAfterSeconds());
         }

@@ -15,6 +15,7 @@ import dev.caravan.stream.ChunkStream;
 import dev.caravan.stream.SseEvent;
 import dev.caravan.stream.StreamDecoder;
 import dev.caravan.stream.UpstreamAbort;
+import dev.caravan.tracing.RequestTrace;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
@@ -69,6 +70,8 @@ public class UpstreamCall {
         if (request.query() != null) {
             message.setHeader(Exchange.HTTP_QUERY, request.query());
         }
+        // the attempt's span as the provider call's parent: a provider or proxy that traces joins the same trace
+        RequestTrace.of(exchange).inject(message::setHeader);
         message.setBody(request.body());
         call.upstreamSent();
     }
