@@ -13,7 +13,6 @@ import dev.caravan.canonical.ToolChoice;
 import dev.caravan.canonical.Warning;
 import dev.caravan.error.GatewayException;
 import dev.caravan.format.JsonInput;
-import dev.caravan.routing.RoutingOptions;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -34,6 +33,12 @@ import java.util.Set;
  * Chat Completions body carries it.
  */
 public final class AiSdkReader {
+
+    /**
+     * Where the canonical request carries the client's {@code providerOptions}, which the intake takes the routing
+     * options from ({@code RoutingOptions.BODY_FIELD}: the same name as in a Chat Completions body).
+     */
+    static final String PROVIDER_OPTIONS = "providerOptions";
 
     /** One JSON object and nothing after it. */
     private static final ObjectReader READER = Json.MAPPER.reader()
@@ -100,7 +105,7 @@ public final class AiSdkReader {
         }
         JsonNode providerOptions = providerOptions(options.get("providerOptions"), warnings);
         if (providerOptions != null) {
-            extra.put(RoutingOptions.BODY_FIELD, providerOptions);
+            extra.put(PROVIDER_OPTIONS, providerOptions);
         }
         Integer maxOutputTokens = integer(options, "maxOutputTokens");
         if (maxOutputTokens != null && maxOutputTokens < 1) {
@@ -248,7 +253,7 @@ public final class AiSdkReader {
             return null;
         }
         if (!providerOptions.isObject()) {
-            throw GatewayException.invalid("providerOptions must be an object.", RoutingOptions.BODY_FIELD);
+            throw GatewayException.invalid("providerOptions must be an object.", PROVIDER_OPTIONS);
         }
         ObjectNode kept = Json.MAPPER.createObjectNode();
         providerOptions.properties().forEach(entry -> {
