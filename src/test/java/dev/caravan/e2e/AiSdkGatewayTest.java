@@ -126,6 +126,25 @@ class AiSdkGatewayTest extends GatewayTestBase {
     }
 
     @Test
+    void a_key_scoped_to_other_apis_is_refused_as_the_sdks_forbidden() throws Exception {
+        HttpResponse<String> key = http.send(HttpRequest.newBuilder(uri("/v1/admin/keys"))
+                .header("Authorization", "Bearer " + ADMIN_KEY).header("Content-Type", "application/json")
+                .timeout(Duration.ofSeconds(20))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"chat only\",\"apis\":[\"chat\"]}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(key.statusCode()).as(key.body()).isEqualTo(201);
+        String secret = json(key.body()).path("secret").asText();
+
+        HttpResponse<String> refused = http.send(languageModel("openai/gpt-5-mini", false, hello("{}"))
+                .setHeader("Authorization", "Bearer " + secret).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+        // GatewayForbiddenError
+        assertThat(json(refused.body()).at("/error/type").asText()).isEqualTo("forbidden");
+        assertThat(SIMULATOR.requests()).isEmpty();
+    }
+
+    @Test
     void answers_an_unknown_model_as_the_sdks_model_not_found_naming_it() throws IOException, InterruptedException {
         HttpResponse<String> response = http.send(languageModel("nobody/none", false, hello("{}")).build(),
                 HttpResponse.BodyHandlers.ofString());
