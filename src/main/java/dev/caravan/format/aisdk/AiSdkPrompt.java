@@ -76,18 +76,14 @@ final class AiSdkPrompt {
     /** A user's text and files; text alone stays a plain string, which every OpenAI-compatible server takes. */
     static Content userContent(JsonNode parts, String at, List<Warning> warnings) {
         List<ContentPart> out = new ArrayList<>(parts.size());
-        for (int i = 0; i < parts.size(); i++) {
-            String partAt = at + ".content[" + i + "]";
-            JsonNode part = parts.get(i);
-            partOptions(part, partAt, warnings);
-            String type = text(part, "type", partAt);
-            switch (type == null ? "" : type) {
+        eachPart(parts, at, warnings, (part, partAt, type) -> {
+            switch (type) {
                 case "text" -> out.add(ContentPart.text(nonNull(text(part, "text", partAt), partAt + ".text")));
                 case "file" -> out.add(toFilePart(part, partAt));
                 default -> throw GatewayException.invalid("'" + partAt + ".type' must be text or file in a user "
                         + "message.", partAt + ".type");
             }
-        }
+        });
         boolean textOnly = out.stream().allMatch(p -> "text".equals(p.type()));
         if (textOnly && out.size() == 1) {
             return Content.of(out.getFirst().text());
@@ -164,12 +160,8 @@ final class AiSdkPrompt {
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
         List<ToolCall> calls = new ArrayList<>();
-        for (int i = 0; i < parts.size(); i++) {
-            String partAt = at + ".content[" + i + "]";
-            JsonNode part = parts.get(i);
-            partOptions(part, partAt, warnings);
-            String type = text(part, "type", partAt);
-            switch (type == null ? "" : type) {
+        eachPart(parts, at, warnings, (part, partAt, type) -> {
+            switch (type) {
                 case "text" -> text.append(nonNull(text(part, "text", partAt), partAt + ".text"));
                 case "reasoning" -> reasoning.append(nonNull(text(part, "text", partAt), partAt + ".text"));
                 case "tool-call" -> calls.add(ToolCall.of(
@@ -178,7 +170,7 @@ final class AiSdkPrompt {
                 default -> warnings.add(new Warning("unsupported_parameter", partAt,
                         "An assistant part of type '" + type + "' has no place in the providers' messages; left out"));
             }
-        }
+        });
         return Message.assistant(text.isEmpty() && calls.isEmpty() ? "" : text.isEmpty() ? null : text.toString(),
                 calls, reasoning.isEmpty() ? null : reasoning.toString());
     }
@@ -194,20 +186,16 @@ final class AiSdkPrompt {
     /** A tool message's results, one OpenAI tool message each, in order. */
     static List<Message> toolResults(JsonNode parts, String at, List<Warning> warnings) {
         List<Message> out = new ArrayList<>(parts.size());
-        for (int i = 0; i < parts.size(); i++) {
-            String partAt = at + ".content[" + i + "]";
-            JsonNode part = parts.get(i);
-            partOptions(part, partAt, warnings);
-            String type = text(part, "type", partAt);
+        eachPart(parts, at, warnings, (part, partAt, type) -> {
             if (!"tool-result".equals(type)) {
                 warnings.add(new Warning("unsupported_parameter", partAt, "A tool part of type '" + type
                         + "' (tool approvals are the client's) has no place in the providers' messages; left out"));
-                continue;
+                return;
             }
             String callId = nonNull(text(part, "toolCallId", partAt), partAt + ".toolCallId");
             out.add(new Message("tool", Content.of(resultText(part, partAt, warnings)), null, null, callId, null,
                     null, null));
-        }
+        });
         return out;
     }
 
@@ -251,9 +239,21 @@ final class AiSdkPrompt {
         return text.toString();
     }
 
-    private static void partOptions(JsonNode part, String at, List<Warning> warnings) {
-        if (part.hasNonNull("providerOptions") && !part.get("providerOptions").isEmpty()) {
-            warnings.add(providerOptionsIgnored(at));
+    /** One part of a message's content as a reader takes it: the part, its path, its type ("" when it has none). */
+    private interface PartReader {
+        void read(JsonNode part, String at, String type);
+    }
+
+    /** Hands each part to {@code reader}, after warning for provider options on it, which no translator carries. */
+    private static void eachPart(JsonNode parts, String at, List<Warning> warnings, PartReader reader) {
+        for (int i = 0; i < parts.size(); i++) {
+            String partAt = at + ".content[" + i + "]";
+            JsonNode part = parts.get(i);
+            if (part.hasNonNull("providerOptions") && !part.get("providerOptions").isEmpty()) {
+                warnings.add(providerOptionsIgnored(partAt));
+            }
+            String type = text(part, "type", partAt);
+            reader.read(part, partAt, type == null ? "" : type);
         }
     }
 
