@@ -99,6 +99,25 @@ describe('AI SDK (gateway provider, createGateway)', () => {
     assert.ok(kinds.indexOf('reasoning-delta') < kinds.indexOf('text-delta'), kinds.join(','));
   });
 
+  test('streamText: Anthropic\'s thinking signature comes back on the next step, so a tool turn with thinking is accepted', async () => {
+    await script({ ...TOOL_CALL_REPLY, reasoning: 'I should call get_weather.' }, ANSWER_REPLY);
+
+    const result = streamText({
+      model: gateway('anthropic/claude-sonnet-4.6'),
+      prompt: 'What is the weather in Paris?',
+      tools: { get_weather: tool({ inputSchema: jsonSchema(WEATHER_SCHEMA), execute: async () => JSON.parse(TOOL_RESULT) }) },
+      stopWhen: stepCountIs(2),
+      maxRetries: 0,
+    });
+    assert.equal(await result.text, ANSWER);
+
+    const turn = (await lastUpstreamRequest()).body.messages.find((m) => m.role === 'assistant');
+    const thinking = turn.content.find((b) => b.type === 'thinking');
+    assert.ok(thinking, `no thinking block in ${JSON.stringify(turn)}`);
+    assert.equal(thinking.thinking, 'I should call get_weather.');
+    assert.ok(thinking.signature.length > 0, 'the signature was lost');
+  });
+
   test('generateObject: a JSON schema sent as the provider\'s structured output, the object parsed', async () => {
     await script({ text: '{"city":"Paris","celsius":21}', usage: [20, 9] });
 

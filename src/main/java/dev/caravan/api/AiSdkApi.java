@@ -47,6 +47,9 @@ public class AiSdkApi {
         AiSdkRequest request = AiSdkReader.read(intake.jsonBytes(in), in.getHeader(MODEL_HEADER, String.class),
                 "true".equalsIgnoreCase(in.getHeader(STREAMING_HEADER, String.class)));
         GatewayCall call = intake.route(exchange, request.chat());
+        // as a Messages client does, an AI SDK app sends what only Anthropic reads (topK, thinking signatures)
+        // without knowing which provider serves it: an OpenAI-compatible target gets them left out, with warnings
+        call.readFromAnthropicClient();
         // the call's warnings are the gateway's for this request: the reader's first, the translation's after
         call.warnings().addAll(0, request.warnings());
     }

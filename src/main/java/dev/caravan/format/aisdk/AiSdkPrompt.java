@@ -5,6 +5,7 @@ import dev.caravan.canonical.Content;
 import dev.caravan.canonical.ContentPart;
 import dev.caravan.canonical.Json;
 import dev.caravan.canonical.Message;
+import dev.caravan.canonical.ReasoningDetail;
 import dev.caravan.canonical.ToolCall;
 import dev.caravan.canonical.Warning;
 import dev.caravan.error.GatewayException;
@@ -19,7 +20,7 @@ import static dev.caravan.format.aisdk.AiSdkReader.text;
 /**
  * The AI SDK's prompt (LanguageModelV3/V4 messages: system, user, assistant, tool, each with typed parts) as
  * canonical messages, which are OpenAI's: a tool message per tool result, an assistant's tool calls beside its text,
- * its reasoning as {@code reasoning_content}, images as {@code image_url} parts and other files as OpenAI's
+ * its reasoning as {@code reasoning_content} (with Anthropic's signatures, {@link AiSdkReasoning}), images as {@code image_url} parts and other files as OpenAI's
  * {@code file} part (which the Anthropic and Gemini translators carry as documents).
  * <p>
  * File data comes in two shapes: V4's {@code {type:"data",data}} / {@code {type:"url",url}} / {@code {type:"text",text}}
@@ -160,10 +161,18 @@ final class AiSdkPrompt {
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
         List<ToolCall> calls = new ArrayList<>();
+        List<ReasoningDetail> details = new ArrayList<>();
         eachPart(parts, at, warnings, (part, partAt, type) -> {
             switch (type) {
                 case "text" -> text.append(nonNull(text(part, "text", partAt), partAt + ".text"));
-                case "reasoning" -> reasoning.append(nonNull(text(part, "text", partAt), partAt + ".text"));
+                case "reasoning" -> {
+                    String thinking = nonNull(text(part, "text", partAt), partAt + ".text");
+                    reasoning.append(thinking);
+                    ReasoningDetail detail = AiSdkReasoning.fromProviderOptions(thinking, part.get("providerOptions"));
+                    if (detail != null) {
+                        details.add(detail);
+                    }
+                }
                 case "tool-call" -> calls.add(ToolCall.of(
                         nonNull(text(part, "toolCallId", partAt), partAt + ".toolCallId"),
                         nonNull(text(part, "toolName", partAt), partAt + ".toolName"), arguments(part.get("input"))));
@@ -172,7 +181,7 @@ final class AiSdkPrompt {
             }
         });
         return Message.assistant(text.isEmpty() && calls.isEmpty() ? "" : text.isEmpty() ? null : text.toString(),
-                calls, reasoning.isEmpty() ? null : reasoning.toString());
+                calls, reasoning.isEmpty() ? null : reasoning.toString()).withReasoningDetails(details);
     }
 
     /** The SDK sends a tool call's input parsed (V3 and V4 prompts) or, from older callers, as its JSON text. */
@@ -249,10 +258,11 @@ final class AiSdkPrompt {
         for (int i = 0; i < parts.size(); i++) {
             String partAt = at + ".content[" + i + "]";
             JsonNode part = parts.get(i);
-            if (part.hasNonNull("providerOptions") && !part.get("providerOptions").isEmpty()) {
+            String type = text(part, "type", partAt);
+            if (part.hasNonNull("providerOptions") && !part.get("providerOptions").isEmpty()
+                    && !("reasoning".equals(type) && AiSdkReasoning.onlySignature(part.get("providerOptions")))) {
                 warnings.add(providerOptionsIgnored(partAt));
             }
-            String type = text(part, "type", partAt);
             reader.read(part, partAt, type == null ? "" : type);
         }
     }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.caravan.canonical.ChatCompletion;
 import dev.caravan.canonical.Json;
 import dev.caravan.canonical.Message;
+import dev.caravan.canonical.ReasoningDetail;
 import dev.caravan.canonical.ToolCall;
 import dev.caravan.canonical.Usage;
 
@@ -51,7 +52,20 @@ public final class AiSdkResults {
         if (message == null) {
             return content;
         }
-        if (message.reasoningContent() != null && !message.reasoningContent().isEmpty()) {
+        List<ReasoningDetail> details = message.reasoningDetails();
+        if (!details.isEmpty()) {
+            // each signed or redacted block a part of its own, its signature kept for the next turn
+            for (ReasoningDetail detail : details) {
+                Map<String, Object> part = new LinkedHashMap<>();
+                part.put("type", "reasoning");
+                part.put("text", detail.text() == null ? "" : detail.text());
+                Map<String, Object> metadata = AiSdkReasoning.toProviderMetadata(detail);
+                if (metadata != null) {
+                    part.put("providerMetadata", metadata);
+                }
+                content.add(part);
+            }
+        } else if (message.reasoningContent() != null && !message.reasoningContent().isEmpty()) {
             content.add(Map.of("type", "reasoning", "text", message.reasoningContent()));
         }
         String text = message.content() == null ? null : message.text();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.canonical.ChatCompletionChunk;
 import dev.caravan.canonical.Json;
 import dev.caravan.canonical.Message;
+import dev.caravan.canonical.ReasoningDetail;
 import dev.caravan.canonical.ToolCall;
 import dev.caravan.canonical.Usage;
 import dev.caravan.canonical.Warning;
@@ -46,6 +47,8 @@ public final class AiSdkStreamEncoder implements ClientStreamEncoder {
     private boolean started;
     /** The block now open: "text", "reasoning", or null. A new kind of output closes it first. */
     private String open;
+    /** The open reasoning block has its signature: more thinking opens another. */
+    private boolean signed;
     private int blocks;
     /** Calls by their stream index: id, name and the input so far; their tool-call parts are written at the end. */
     private final Map<Integer, PendingCall> calls = new TreeMap<>();
@@ -97,6 +100,9 @@ public final class AiSdkStreamEncoder implements ClientStreamEncoder {
     }
 
     private void delta(ByteArrayOutputStream out, Message delta) {
+        for (ReasoningDetail detail : delta.reasoningDetails()) {
+            reasoningDetail(out, detail);
+        }
         if (delta.reasoningContent() != null && !delta.reasoningContent().isEmpty()) {
             text(out, "reasoning", delta.reasoningContent());
         }
@@ -114,15 +120,50 @@ public final class AiSdkStreamEncoder implements ClientStreamEncoder {
         }
     }
 
-    /** A text or reasoning delta, opening its block (and closing another kind's) when it is the first. */
+    /**
+     * A text or reasoning delta, opening its block (and closing another kind's) when it is the first. Thinking after
+     * a signature is a new block: a signature signs the one block it ends.
+     */
     private void text(ByteArrayOutputStream out, String kind, String delta) {
-        if (!kind.equals(open)) {
-            close(out);
-            open = kind;
-            blocks++;
-            part(out, Map.of("type", kind + "-start", "id", blockId()));
+        if (!kind.equals(open) || signed) {
+            open(out, kind, null);
         }
         part(out, Map.of("type", kind + "-delta", "id", blockId(), "delta", delta));
+    }
+
+    private void open(ByteArrayOutputStream out, String kind, Map<String, Object> providerMetadata) {
+        close(out);
+        open = kind;
+        blocks++;
+        Map<String, Object> start = new LinkedHashMap<>();
+        start.put("type", kind + "-start");
+        start.put("id", blockId());
+        if (providerMetadata != null) {
+            start.put("providerMetadata", providerMetadata);
+        }
+        part(out, start);
+    }
+
+    /**
+     * Anthropic's signature, as {@code @ai-sdk/anthropic} streams it: an empty reasoning delta whose provider
+     * metadata the SDK keeps on the reasoning part and sends back next turn. Redacted thinking is a block of its own
+     * with no text.
+     */
+    private void reasoningDetail(ByteArrayOutputStream out, ReasoningDetail detail) {
+        Map<String, Object> metadata = AiSdkReasoning.toProviderMetadata(detail);
+        if (metadata == null) {
+            return;
+        }
+        if (ReasoningDetail.ENCRYPTED.equals(detail.type())) {
+            open(out, "reasoning", metadata);
+            close(out);
+            return;
+        }
+        if (!"reasoning".equals(open) || signed) {
+            open(out, "reasoning", null);
+        }
+        part(out, Map.of("type", "reasoning-delta", "id", blockId(), "delta", "", "providerMetadata", metadata));
+        signed = true;
     }
 
     /** A tool call's first fragment (id and name) starts its input; later ones carry argument text. */
@@ -148,6 +189,7 @@ public final class AiSdkStreamEncoder implements ClientStreamEncoder {
         if (open != null) {
             part(out, Map.of("type", open + "-end", "id", blockId()));
             open = null;
+            signed = false;
         }
     }
 

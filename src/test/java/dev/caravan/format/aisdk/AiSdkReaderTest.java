@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.canonical.ChatRequest;
 import dev.caravan.canonical.ContentPart;
 import dev.caravan.canonical.Message;
+import dev.caravan.canonical.ReasoningDetail;
 import dev.caravan.canonical.ResponseFormat;
 import dev.caravan.canonical.ToolChoice;
 import dev.caravan.canonical.Warning;
@@ -147,6 +148,22 @@ class AiSdkReaderTest {
         assertThat(request.chat().reasoningEffort()).isEqualTo("xhigh");
         assertThat(request.warnings()).extracting(Warning::param).containsExactlyInAnyOrder("futureOption",
                 "includeRawChunks", "tools[0]", "prompt[1].content[0]", "reasoning");
+    }
+
+    @Test
+    void reads_anthropics_signature_and_redacted_thinking_back_from_reasoning_parts_without_a_warning() {
+        AiSdkRequest request = read("""
+                {"prompt":[{"role":"user","content":[{"type":"text","text":"hi"}]},
+                  {"role":"assistant","content":[
+                    {"type":"reasoning","text":"Think.","providerOptions":{"anthropic":{"signature":"sig-1"}}},
+                    {"type":"reasoning","text":"","providerOptions":{"anthropic":{"redactedData":"opaque"}}},
+                    {"type":"text","text":"Done."}]}]}""", false);
+
+        Message assistant = request.chat().messages().get(1);
+        assertThat(assistant.reasoningDetails()).containsExactly(ReasoningDetail.text("Think.", "sig-1"),
+                ReasoningDetail.encrypted("opaque"));
+        assertThat(assistant.reasoningContent()).isEqualTo("Think.");
+        assertThat(request.warnings()).isEmpty();
     }
 
     @ParameterizedTest(name = "{0}")

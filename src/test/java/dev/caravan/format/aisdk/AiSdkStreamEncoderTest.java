@@ -115,6 +115,11 @@ class AiSdkStreamEncoderTest {
                 .isEqualTo("Paris");
         assertThat(join(parts, "tool-input-delta")).isEqualTo(call.path("input").asText());
 
+        // the signature rides on the reasoning block it signs, where the SDK keeps it for the next turn
+        assertThat(parts.stream().filter(p -> p.has("providerMetadata") && p.path("type").asText()
+                .equals("reasoning-delta")).map(p -> p.at("/providerMetadata/anthropic/signature").asText()))
+                .singleElement().asString().startsWith("EqQBCgIYAhIM");
+
         JsonNode finish = parts.getLast();
         assertThat(finish.at("/finishReason/unified").asText()).isEqualTo("tool-calls");
         assertThat(finish.at("/usage/inputTokens/total").asInt()).isEqualTo(312);
