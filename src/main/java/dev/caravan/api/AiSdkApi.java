@@ -63,6 +63,7 @@ public class AiSdkApi {
                     RoutingMetadata.of(call, answer.plan()), answer.meter()::cost, Instant.now()), heartbeat);
         } else {
             var completion = answer.completion();
+            // the metered cost, which completion() puts on the usage as `cost` (and in x-caravan-cost)
             BigDecimal cost = completion.usage() == null || !completion.usage().extra().containsKey("cost") ? null
                     : completion.usage().extra().get("cost").decimalValue();
             answer.write(AiSdkResults.toJson(completion, RoutingMetadata.of(call, answer.plan()), cost,
