@@ -2,6 +2,7 @@ package dev.caravan.api;
 
 import dev.caravan.canonical.ChatRequest;
 import dev.caravan.catalog.ModelCatalog;
+import dev.caravan.catalog.ModelEntry;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
 import dev.caravan.identity.Caller;
@@ -101,6 +102,15 @@ public class Intake {
      * {@code x-caravan-options} header, a tier's chain and cap, the model checked against the catalog.
      */
     public GatewayCall route(Exchange exchange, ChatRequest request) {
+        return route(exchange, request, ModelUse.CHAT);
+    }
+
+    /**
+     * {@link #route(Exchange, ChatRequest)} for an API whose models are of another kind: every model the request
+     * could reach must be fit for {@code use} (a chat request naming an embedding model is refused here, not by a
+     * provider's 404), and a tier, whose chains are chat models, is refused on any other API.
+     */
+    public GatewayCall route(Exchange exchange, ChatRequest request, ModelUse use) {
         Message in = exchange.getMessage();
         // routing options are for the gateway: a provider would reject the unknown field
         RoutingOptions options = RoutingOptions.from(request.extra().remove(RoutingOptions.BODY_FIELD),
@@ -116,6 +126,10 @@ public class Intake {
         exchange.setProperty(GatewayCall.PROPERTY, call);
         String tier = call.tier();
         TierRegistry.Tier chain = null;
+        if (tier != null && use != ModelUse.CHAT) {
+            throw GatewayException.invalid("Tiers are chat model chains; '" + request.model()
+                    + "' cannot serve " + use.description() + ".", "model");
+        }
         if (tier != null) {
             chain = tiers.tier(tier).orElseThrow(() -> GatewayException.modelNotFound(request.model()));
             TierRegistry.apply(call, chain);
@@ -126,8 +140,23 @@ public class Intake {
         if (tier == null && catalog.model(request.model()).isEmpty()) {
             throw GatewayException.modelNotFound(request.model());
         }
+        requireFitFor(use, call);
         in.setBody(null);
         return call;
+    }
+
+    /** Every catalog model the request could reach is fit for {@code use}; unknown fallbacks are the planner's. */
+    private void requireFitFor(ModelUse use, GatewayCall call) {
+        for (String id : call.models()) {
+            ModelEntry model = catalog.model(id).orElse(null);
+            if (model != null && !use.fits(model)) {
+                boolean requested = id.equals(call.requestedModel());
+                throw new GatewayException(ErrorKind.INVALID_REQUEST, "The model '" + id + "' is "
+                        + ModelUse.describe(model) + " and cannot serve " + use.description() + "."
+                        + (requested ? "" : " (providerOptions.gateway.models)") + use.hint(model),
+                        requested ? "model" : "models", null, null);
+            }
+        }
     }
 
     /**

@@ -14,8 +14,8 @@ import org.springframework.stereotype.Component;
 import java.util.List;
 
 /**
- * {@code GET /v1/models}: OpenAI's list shape, each model with its context window, capabilities and prices (USD per
- * million tokens). The list is built once: the catalog does not change while the gateway runs. A caller whose scope
+ * {@code GET /v1/models}: OpenAI's list shape, each model with its type (language, embedding, image), context
+ * window, capabilities and prices (USD per million tokens). The list is built once: the catalog does not change while the gateway runs. A caller whose scope
  * limits its models sees only those it may use, written for it on each call (a few dozen entries).
  */
 @Component("modelsApi")
@@ -40,7 +40,8 @@ public class ModelsApi {
     }
 
     private static ModelView view(ModelEntry model) {
-        return new ModelView(model.id(), "model", 0L, model.creator(), model.name(), model.contextWindow(),
+        return new ModelView(model.id(), "model", 0L, model.creator(), model.name(), model.type(),
+                model.contextWindow(),
                 model.maxOutputTokens(), model.capabilities(),
                 model.providers().stream().map(ModelEntry.Offer::provider).distinct().toList(),
                 model.pricing() == null ? null : new PricingView(model.pricing().input(), model.pricing().output(),
@@ -51,7 +52,8 @@ public class ModelsApi {
     }
 
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    record ModelView(String id, String object, Long created, String ownedBy, String name, Integer contextWindow,
+    record ModelView(String id, String object, Long created, String ownedBy, String name, String type,
+                     Integer contextWindow,
                      Integer maxOutputTokens, List<String> capabilities, List<String> providers,
                      PricingView pricing) {
     }

@@ -44,6 +44,21 @@ public record ChatRequest(
         extra = extra == null ? new LinkedHashMap<>() : extra;
     }
 
+    /**
+     * The chat request an API of another kind (embeddings, images) hands the failover chain and the accounting: its
+     * texts as user messages (what budgets count as input), {@code maxTokens} output per choice and {@code n}
+     * choices (their worst-case output), and its routing options where the chat APIs keep them.
+     */
+    public static ChatRequest forAccounting(String model, List<String> texts, int maxTokens, Integer n, String user,
+                                            JsonNode providerOptions) {
+        Map<String, JsonNode> extra = new LinkedHashMap<>();
+        if (providerOptions != null && !providerOptions.isNull()) {
+            extra.put("providerOptions", providerOptions);
+        }
+        return new ChatRequest(model, texts.stream().map(text -> Message.of("user", text)).toList(), false, null,
+                null, null, maxTokens, null, null, null, null, null, null, null, n, null, null, null, user, extra);
+    }
+
     public boolean streaming() {
         return Boolean.TRUE.equals(stream);
     }

@@ -27,6 +27,9 @@ public final class ModelCatalog {
             .setPropertyNamingStrategy(PropertyNamingStrategies.KEBAB_CASE)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
 
+    /** The wire formats with embeddings and image generation APIs (the gateway's routes for them). */
+    private static final Set<String> EMBEDDING_AND_IMAGE_FORMATS = Set.of("openai", "gemini");
+
     private final Map<String, ProviderEntry> providers;
     private final Map<String, ModelEntry> models;
 
@@ -45,12 +48,21 @@ public final class ModelCatalog {
                 problems.add("model id '" + model.id() + "' is not of the form creator/model");
                 continue;
             }
+            if (!List.of(ModelEntry.LANGUAGE, ModelEntry.EMBEDDING, ModelEntry.IMAGE).contains(model.type())) {
+                problems.add(model.id() + " has type '" + model.type() + "'; it must be language, embedding or image");
+            }
             if (model.providers() == null || model.providers().isEmpty()) {
                 problems.add(model.id() + " lists no provider");
             } else {
                 for (ModelEntry.Offer offer : model.providers()) {
                     if (!providers.containsKey(offer.provider())) {
                         problems.add(model.id() + " names provider '" + offer.provider() + "', which is not declared");
+                    } else if (!ModelEntry.LANGUAGE.equals(model.type())
+                            && !EMBEDDING_AND_IMAGE_FORMATS.contains(providers.get(offer.provider()).format())) {
+                        // Anthropic has neither: a request would fail at the provider, after being planned and paid
+                        problems.add(model.id() + " is an " + model.type() + " model, which provider '"
+                                + offer.provider() + "' (format " + providers.get(offer.provider()).format()
+                                + ") cannot serve");
                     }
                 }
             }

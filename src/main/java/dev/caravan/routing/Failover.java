@@ -89,6 +89,7 @@ public class Failover {
             call.start(attempt);
             FirstByteWatch.arm(exchange, TimeUnit.MILLISECONDS.toNanos(millis), watchdog);
             exchange.setProperty(GatewayCall.PROVIDER_PROPERTY, attempt.provider());
+            exchange.setProperty(GatewayCall.PROVIDER_ROUTE_PROPERTY, call.providerRoute(attempt.provider()));
             exchange.setProperty(GatewayCall.REQUEST_EXCHANGE_PROPERTY, exchange);
             RequestTrace.of(exchange).attemptBegan(attempt.provider(), attempt.model().id(),
                     attempt.providerModel(), providers.get(attempt.provider()).baseUrl());

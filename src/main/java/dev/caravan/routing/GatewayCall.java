@@ -26,6 +26,15 @@ public final class GatewayCall {
      */
     public static final String REQUEST_EXCHANGE_PROPERTY = "caravanRequestExchange";
 
+    /**
+     * The route the failover chain calls for the current attempt: {@code <operation>-<provider>}, the operation
+     * {@code provider} for chat (routes/providers/), {@code embeddings} or {@code images} for those APIs.
+     */
+    public static final String PROVIDER_ROUTE_PROPERTY = "caravanProviderRoute";
+    public static final String CHAT = "provider";
+    public static final String EMBEDDINGS = "embeddings";
+    public static final String IMAGES = "images";
+
     private ChatRequest request;
     private final String requestedModel;
     private final RoutingOptions options;
@@ -34,6 +43,7 @@ public final class GatewayCall {
     private final List<Warning> warnings = new ArrayList<>();
     private List<String> models;
     private Attempt current;
+    private String operation = CHAT;
     /** Time spent waiting on providers so far, and when the wait in progress began (0: none is). */
     private long providerWaitNanos;
     private long waitingSince;
@@ -116,6 +126,16 @@ public final class GatewayCall {
         List<String> all = new ArrayList<>(chain);
         options.models().stream().filter(m -> !all.contains(m)).forEach(all::add);
         this.models = all;
+    }
+
+    /** The request is not a chat: its attempts call the provider routes for {@code kind} (EMBEDDINGS, IMAGES). */
+    public void operation(String kind) {
+        this.operation = kind;
+    }
+
+    /** The route id suffix of {@code provider}'s route for this request's operation. */
+    public String providerRoute(String provider) {
+        return operation + "-" + provider;
     }
 
     public void start(Attempt attempt) {

@@ -33,7 +33,7 @@ import java.util.List;
 public class UpstreamCall {
 
     /** Enough of an error body for its message; a provider's error page beyond that is noise. */
-    private static final int MAX_ERROR_BODY = 64 * 1024;
+    static final int MAX_ERROR_BODY = 64 * 1024;
 
     private final ProviderRegistry providers;
     private final ProviderFormats formats;
@@ -212,7 +212,7 @@ public class UpstreamCall {
     }
 
     /** The caller's own key (BYOK) for this provider, if it sent one, else the gateway's. */
-    private static String credential(GatewayCall call, ProviderRegistry.Provider provider) {
+    static String credential(GatewayCall call, ProviderRegistry.Provider provider) {
         String byok = call.options().byok().keyFor(call.provider());
         return byok != null ? byok : provider.apiKey();
     }
@@ -240,7 +240,7 @@ public class UpstreamCall {
         };
     }
 
-    private static String errorMessage(ProviderFormat format, byte[] body) {
+    static String errorMessage(ProviderFormat format, byte[] body) {
         try {
             return format.errorMessage(body);
         } catch (RuntimeException notJson) {
@@ -248,7 +248,7 @@ public class UpstreamCall {
         }
     }
 
-    private static byte[] readAtMost(InputStream body, int limit) throws IOException {
+    static byte[] readAtMost(InputStream body, int limit) throws IOException {
         try {
             return body.readNBytes(limit);
         } finally {

@@ -6,6 +6,8 @@ import dev.caravan.accounting.SpendGate;
 import dev.caravan.admin.AdminKey;
 import dev.caravan.api.AiSdkApi;
 import dev.caravan.api.ChatCompletionsApi;
+import dev.caravan.api.EmbeddingsApi;
+import dev.caravan.api.ImagesApi;
 import dev.caravan.api.MessagesApi;
 import dev.caravan.api.ResponsesApi;
 import dev.caravan.auth.GatewayKeys;
@@ -13,6 +15,8 @@ import dev.caravan.error.ErrorResponder;
 import dev.caravan.format.anthropic.MessagesErrors;
 import dev.caravan.format.openai.ErrorBody;
 import dev.caravan.routing.AttemptPlan;
+import dev.caravan.routing.EmbeddingCall;
+import dev.caravan.routing.ImageCall;
 import dev.caravan.routing.Failover;
 import dev.caravan.routing.UpstreamCall;
 import org.apache.camel.Predicate;
@@ -111,6 +115,48 @@ class RouteSteps {
     @Bean
     Processor completeTokenCount(UpstreamCall upstream) {
         return upstream::completeCount;
+    }
+
+    @Bean
+    Processor acceptEmbeddings(EmbeddingsApi api) {
+        return api::accept;
+    }
+
+    @Bean
+    Processor respondEmbeddings(EmbeddingsApi api) {
+        return api::respond;
+    }
+
+    /** An embeddings provider route's steps around its HTTP call (routes/providers/, {@code embeddings-<name>}). */
+    @Bean
+    Processor prepareEmbeddings(EmbeddingCall upstream) {
+        return upstream::prepare;
+    }
+
+    @Bean
+    Processor completeEmbeddings(EmbeddingCall upstream) {
+        return upstream::complete;
+    }
+
+    @Bean
+    Processor acceptImages(ImagesApi api) {
+        return api::accept;
+    }
+
+    @Bean
+    Processor respondImages(ImagesApi api) {
+        return api::respond;
+    }
+
+    /** An image provider route's steps around its HTTP call (routes/providers/, {@code images-<name>}). */
+    @Bean
+    Processor prepareImages(ImageCall upstream) {
+        return upstream::prepare;
+    }
+
+    @Bean
+    Processor completeImages(ImageCall upstream) {
+        return upstream::complete;
     }
 
     @Bean

@@ -103,6 +103,9 @@ final class GeminiWire extends Wire {
         for (int i = 0; i < plan.argumentPieces.length; i++) {
             parts.add(functionCallPart(plan, i));
         }
+        if (Images.geminiImageModel(ex.model())) {
+            parts.add(Images.geminiPart());
+        }
         return response(parts, plan, ex, Ids.next(22), true);
     }
 
@@ -124,6 +127,10 @@ final class GeminiWire extends Wire {
                 calls.append(i == 0 ? "" : ",").append(functionCallPart(plan, i));
             }
             events.add(calls.toString());
+        }
+        if (Images.geminiImageModel(ex.model())) {
+            // an image model's picture comes whole, in an event of its own after the text
+            events.add(Images.geminiPart());
         }
         if (events.isEmpty()) {
             events.add(textPart(""));
@@ -160,7 +167,8 @@ final class GeminiWire extends Wire {
     private static void usage(StringBuilder sb, ReplyPlan plan, Exchange ex) {
         int prompt = ex.promptTokens();
         int thoughts = Math.min(plan.reasoningTokens, plan.completionTokens);
-        int candidates = plan.completionTokens - thoughts;
+        int candidates = plan.completionTokens - thoughts
+                + (Images.geminiImageModel(ex.model()) ? Images.GEMINI_TOKENS_PER_IMAGE : 0);
         int cached = plan.reply.cachedTokens();
         sb.append(",\"usageMetadata\":{\"promptTokenCount\":").append(prompt)
                 .append(",\"candidatesTokenCount\":").append(candidates)

@@ -26,7 +26,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>Endpoints: {@code POST /v1/chat/completions}, {@code POST /v1/messages}, {@code POST /v1/messages/count_tokens},
  * {@code POST /v1beta/models/{model}:generateContent}, {@code POST /v1beta/models/{model}:streamGenerateContent},
- * and {@code GET /health}.
+ * embeddings ({@code POST /v1/embeddings}, {@code POST /v1beta/models/{model}:embedContent} and
+ * {@code :batchEmbedContents}, deterministic vectors: {@link #embedding}), image generation ({@code POST
+ * /v1/images/generations}, and an {@code inlineData} image from Gemini models named {@code *-image*}: always the
+ * PNG {@link #PNG_BASE64}), and {@code GET /health}.
  */
 public final class ProviderSimulator implements AutoCloseable {
 
@@ -77,6 +80,14 @@ public final class ProviderSimulator implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the provider simulator on port " + port, e);
         }
+    }
+
+    /** The one image the simulator generates: a valid 8x8 PNG, base64. */
+    public static final String PNG_BASE64 = Images.PNG_BASE64;
+
+    /** The vector the simulator answers for {@code text} at {@code dimensions}: seeded by the text, unit length. */
+    public static float[] embedding(String text, int dimensions) {
+        return Embeddings.vector(text, dimensions);
     }
 
     public int port() {

@@ -26,6 +26,12 @@ final class RequestHandler {
         Wire wire;
         String model = null;
         boolean pathStream = false;
+        if (path.equals("/v1/embeddings")) {
+            return embeddings(conn, req, OpenAiWire.INSTANCE, false);
+        }
+        if (path.equals("/v1/images/generations")) {
+            return images(conn, req);
+        }
         if (path.equals("/v1/chat/completions")) {
             wire = OpenAiWire.INSTANCE;
         } else if (path.equals("/v1/messages")) {
@@ -37,6 +43,9 @@ final class RequestHandler {
             int colon = path.lastIndexOf(':');
             String method = path.substring(colon + 1);
             model = path.substring(path.indexOf("/models/") + 8, colon);
+            if (method.equals("embedContent") || method.equals("batchEmbedContents")) {
+                return embeddings(conn, req, wire, method.equals("batchEmbedContents"));
+            }
             if (method.equals("streamGenerateContent")) {
                 pathStream = true;
             } else if (!method.equals("generateContent")) {
@@ -116,6 +125,82 @@ final class RequestHandler {
         conn.writeResponse(200, JSON, null, body, req.keepAlive());
         simulator.recordAnswer(new String(body, StandardCharsets.UTF_8));
         return req.keepAlive();
+    }
+
+    /**
+     * Embeddings, OpenAI's or Gemini's ({@code batch}: {@code :batchEmbedContents}): deterministic vectors
+     * ({@link Embeddings}). A queued reply is taken as by any request, so scripted errors, resets and stalls apply;
+     * its content is not used.
+     */
+    private boolean embeddings(HttpConnection conn, HttpConnection.Request req, Wire wire, boolean batch)
+            throws IOException {
+        if (!req.method().equals("POST")) {
+            return error(conn, req, wire, 405, "Method " + req.method() + " not allowed for " + req.path());
+        }
+        JsonNode body = objectBody(req);
+        if (body == null) {
+            return error(conn, req, wire, 400, wire.invalidJsonMessage());
+        }
+        boolean gemini = wire == GeminiWire.INSTANCE;
+        String problem = gemini ? Embeddings.validateGemini(body, batch) : Embeddings.validateOpenAi(body);
+        if (problem != null) {
+            return error(conn, req, wire, 400, problem);
+        }
+        Reply reply = simulator.nextPlan().reply;
+        if (reply.kind() != Reply.Kind.CONTENT) {
+            return fault(conn, req, wire, reply);
+        }
+        byte[] answer = (gemini ? Embeddings.geminiAnswer(body, batch) : Embeddings.openAiAnswer(body))
+                .getBytes(StandardCharsets.UTF_8);
+        conn.writeResponse(200, JSON, null, answer, req.keepAlive());
+        return req.keepAlive();
+    }
+
+    /** OpenAI's image generation: {@code n} copies of one small PNG ({@link Images}); scripted faults apply. */
+    private boolean images(HttpConnection conn, HttpConnection.Request req) throws IOException {
+        Wire wire = OpenAiWire.INSTANCE;
+        if (!req.method().equals("POST")) {
+            return error(conn, req, wire, 405, "Method " + req.method() + " not allowed for " + req.path());
+        }
+        JsonNode body = objectBody(req);
+        if (body == null) {
+            return error(conn, req, wire, 400, wire.invalidJsonMessage());
+        }
+        String problem = Images.validateOpenAi(body);
+        if (problem != null) {
+            return error(conn, req, wire, 400, problem);
+        }
+        Reply reply = simulator.nextPlan().reply;
+        if (reply.kind() != Reply.Kind.CONTENT) {
+            return fault(conn, req, wire, reply);
+        }
+        conn.writeResponse(200, JSON, null, Images.openAiAnswer(body).getBytes(StandardCharsets.UTF_8),
+                req.keepAlive());
+        return req.keepAlive();
+    }
+
+    /** A scripted fault on an endpoint without streams: an error, a reset or a stall. */
+    private boolean fault(HttpConnection conn, HttpConnection.Request req, Wire wire, Reply reply) throws IOException {
+        if (reply.latencyMs() > 0 && conn.clientGoneWithin(reply.latencyMs())) {
+            return false;
+        }
+        switch (reply.kind()) {
+            case RESET -> {
+                conn.reset();
+                return false;
+            }
+            case STALL -> {
+                if (conn.clientGoneWithin(HttpConnection.FOREVER)) {
+                    simulator.clientAborted();
+                }
+                return false;
+            }
+            default -> {
+                return error(conn, req, wire, reply.status(),
+                        reply.errorMessage() == null ? "Simulated error" : reply.errorMessage(),
+                        reply.retryAfterSeconds());
+            }
+        }
     }
 
     /** The request's body as a JSON object, or null when it is not one (or not JSON at all). */

@@ -31,7 +31,7 @@ class AdminValidationTest extends AdminTestBase {
             "POST  | /v1/admin/keys     | {\"name\":\"k\",\"models\":[\"openai/gpt 5\"]}     | models",
             "POST  | /v1/admin/keys     | {\"name\":\"k\",\"models\":[\"openai/a,b\"]}       | models",
             "POST  | /v1/admin/keys     | {\"name\":\"k\",\"models\":[\"tier/draft\"]}       | models",
-            "POST  | /v1/admin/keys     | {\"name\":\"k\",\"apis\":[\"embeddings\"]}         | apis",
+            "POST  | /v1/admin/keys     | {\"name\":\"k\",\"apis\":[\"speech\"]}         | apis",
             "POST  | /v1/admin/keys     | {\"name\":\"k\",\"apis\":[]}                       | apis",
             "POST  | /v1/admin/keys     | {\"name\":\"k\",\"apis\":\"chat\"}                 | apis",
             "POST  | /v1/admin/keys     | {\"name\":\"k\",\"expiresAt\":\"2020-01-01T00:00:00Z\"} | expiresAt",

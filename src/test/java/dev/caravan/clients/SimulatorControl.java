@@ -27,7 +27,8 @@ import java.util.concurrent.Executors;
  * <ul>
  *   <li>{@code POST /reset}: clears the simulator's queue and records and the providers' health;</li>
  *   <li>{@code POST /replies}: queues {@code [{"text","reasoning","chunks","usage":[prompt,completion]} |
- *       {"toolCalls":[{"name","arguments":{…}}],"usage":[…]} | {"error":status,"message"}]} in order;</li>
+ *       {"toolCalls":[{"name","arguments":{…}}],"usage":[…]} | {"error":status,"message"} |
+ *       {"error":{"status","message"}}]} in order;</li>
  *   <li>{@code GET /last-request}: {@code {"path","body"}} of the last request the simulator received, so a client
  *       test can check what its request became in the provider's format.</li>
  * </ul>
@@ -75,7 +76,10 @@ final class SimulatorControl implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + server.getAddress().getPort());
     }
 
-    /** One scripted reply per element: text (split into {@code chunks} stream pieces) or tool calls, with usage. */
+    /**
+     * One scripted reply per element: text (split into {@code chunks} stream pieces) or tool calls, with usage, or
+     * an HTTP error from the provider.
+     */
     static Reply[] replies(JsonNode script) {
         if (!script.isArray()) {
             throw new IllegalArgumentException("the script must be a JSON array of replies");
@@ -83,8 +87,11 @@ final class SimulatorControl implements AutoCloseable {
         List<Reply> replies = new ArrayList<>();
         for (JsonNode spec : script) {
             if (spec.has("error")) {
-                // a provider failure: {"error":503,"message":"..."}, for the cases of each error class
-                replies.add(Reply.error(spec.path("error").asInt(), spec.path("message").asText("failed")));
+                // a provider failure: {"error":503,"message":"..."} or {"error":{"status":503,"message":"..."}}
+                JsonNode error = spec.path("error");
+                replies.add(error.isObject()
+                        ? Reply.error(error.path("status").asInt(500), error.path("message").asText("Simulated error"))
+                        : Reply.error(error.asInt(), spec.path("message").asText("failed")));
                 continue;
             }
             Reply reply = spec.has("toolCalls") ? Reply.toolCalls(toolCalls(spec.path("toolCalls")))

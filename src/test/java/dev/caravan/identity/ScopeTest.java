@@ -80,7 +80,7 @@ class ScopeTest {
     void refuses_empty_lists_and_unknown_apis() {
         assertThatThrownBy(() -> Scope.of(List.of(), null, null)).isInstanceOf(Scope.Invalid.class);
         assertThatThrownBy(() -> Scope.of(null, List.of(), null)).isInstanceOf(Scope.Invalid.class);
-        assertThatThrownBy(() -> Scope.of(null, List.of("embeddings"), null)).isInstanceOf(Scope.Invalid.class)
-                .hasMessageContaining("embeddings").hasMessageContaining("chat");
+        assertThatThrownBy(() -> Scope.of(null, List.of("speech"), null)).isInstanceOf(Scope.Invalid.class)
+                .hasMessageContaining("speech").hasMessageContaining("chat");
     }
 }

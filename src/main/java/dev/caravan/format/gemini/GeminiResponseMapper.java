@@ -7,6 +7,9 @@ import dev.caravan.canonical.Json;
 import dev.caravan.canonical.Message;
 import dev.caravan.canonical.ToolCall;
 import dev.caravan.canonical.Usage;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.caravan.format.gemini.GeminiWire.Blob;
 import dev.caravan.format.gemini.GeminiWire.Candidate;
 import dev.caravan.format.gemini.GeminiWire.FunctionCall;
 import dev.caravan.format.gemini.GeminiWire.GenerateContentResponse;
@@ -26,12 +29,37 @@ final class GeminiResponseMapper {
     private GeminiResponseMapper() {
     }
 
-    /** What a candidate's parts say: answer text, thinking text, and function calls, in order of appearance. */
-    record Answer(String text, String reasoning, List<FunctionCall> calls) {
+    /**
+     * What a candidate's parts say: answer text, thinking text, function calls, in order of appearance, and the
+     * images an image model answered with ({@code inlineData} parts).
+     */
+    record Answer(String text, String reasoning, List<FunctionCall> calls, List<Blob> images) {
 
         boolean isEmpty() {
-            return text.isEmpty() && reasoning.isEmpty() && calls.isEmpty();
+            return text.isEmpty() && reasoning.isEmpty() && calls.isEmpty() && images.isEmpty();
         }
+    }
+
+    /**
+     * The message field that carries generated images on the OpenAI wire, as OpenRouter defines it (and the AI SDK's
+     * OpenRouter provider reads as files): {@code images: [{"type":"image_url","image_url":{"url":"data:..."}}]}.
+     * OpenAI's own Chat Completions has no image output; this is the shape OpenAI-compatible clients already meet.
+     */
+    static final String IMAGES_FIELD = "images";
+
+    /** {@code images} as the message's extra field, or the message as it is when there are none. */
+    static Message withImages(Message message, List<Blob> images) {
+        if (images.isEmpty()) {
+            return message;
+        }
+        ArrayNode list = Json.MAPPER.createArrayNode();
+        for (Blob image : images) {
+            ObjectNode item = list.addObject();
+            item.put("type", "image_url");
+            item.putObject("image_url").put("url", "data:" + image.mimeType() + ";base64," + image.data());
+        }
+        message.extra().put(IMAGES_FIELD, list);
+        return message;
     }
 
     static ChatCompletion toCompletion(GenerateContentResponse response) {
@@ -58,8 +86,8 @@ final class GeminiResponseMapper {
         }
         // OpenAI's content is null beside tool calls, and a string otherwise
         String text = answer.text().isEmpty() && !toolCalls.isEmpty() ? null : answer.text();
-        Message message = Message.assistant(text, toolCalls,
-                answer.reasoning().isEmpty() ? null : answer.reasoning());
+        Message message = withImages(Message.assistant(text, toolCalls,
+                answer.reasoning().isEmpty() ? null : answer.reasoning()), answer.images());
         return new ChatCompletion.Choice(candidate.indexOrZero(), message,
                 toFinishReason(GeminiFinishReason.parse(candidate.finishReason()), !toolCalls.isEmpty()), null);
     }
@@ -72,6 +100,7 @@ final class GeminiResponseMapper {
         StringBuilder text = new StringBuilder();
         StringBuilder reasoning = new StringBuilder();
         List<FunctionCall> calls = new ArrayList<>();
+        List<Blob> images = new ArrayList<>();
         List<Part> parts = candidate.content() == null || candidate.content().parts() == null
                 ? List.of() : candidate.content().parts();
         for (Part part : parts) {
@@ -79,9 +108,13 @@ final class GeminiResponseMapper {
                 calls.add(part.functionCall());
             } else if (part.text() != null) {
                 (Boolean.TRUE.equals(part.thought()) ? reasoning : text).append(part.text());
+            } else if (part.inlineData() != null && part.inlineData().data() != null
+                    && !Boolean.TRUE.equals(part.thought())) {
+                // Gemini 3 image models show draft images while thinking: only the final ones are the answer
+                images.add(part.inlineData());
             }
         }
-        return new Answer(text.toString(), reasoning.toString(), calls);
+        return new Answer(text.toString(), reasoning.toString(), calls, images);
     }
 
     /**

@@ -105,10 +105,10 @@ final class GeminiStreamDecoder implements StreamDecoder {
             // e.g. an empty text part that only carries a thought signature
             return null;
         }
-        Message delta = new Message(state.started ? null : "assistant",
+        Message delta = GeminiResponseMapper.withImages(new Message(state.started ? null : "assistant",
                 answer.text().isEmpty() ? null : Content.of(answer.text()), null,
                 toolCalls.isEmpty() ? null : toolCalls, null, null,
-                answer.reasoning().isEmpty() ? null : answer.reasoning(), null);
+                answer.reasoning().isEmpty() ? null : answer.reasoning(), null), answer.images());
         state.started = true;
         return chunk(index, delta, finish);
     }
