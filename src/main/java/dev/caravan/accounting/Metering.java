@@ -1,6 +1,8 @@
 package dev.caravan.accounting;
 
 import dev.caravan.identity.Caller;
+import dev.caravan.tracing.RequestTrace;
+import dev.caravan.tracing.Tracing;
 import dev.caravan.usage.GenerationIds;
 import dev.caravan.usage.UsageRecord;
 import dev.caravan.usage.UsageSink;
@@ -19,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Opens a {@link RequestMeter} for every chat request once its key is checked, and hands each finished request's
  * record to the {@link UsageSink}, which writes it off the request path, then to the {@link SettlementListener}s
- * (metrics, the access log).
+ * (metrics, the access log). Each meter opens the request's trace too ({@link Tracing}), ended when it settles.
  */
 @Component("metering")
 public class Metering {
@@ -29,6 +31,8 @@ public class Metering {
 
     private final UsageSink sink;
     private final List<SettlementListener> listeners;
+    private final Tracing tracing;
+    private final BodyLogging bodyLogging;
     /** Route id to API name: route ids are few, and the name must not be cut out of the id on every request. */
     private final Map<String, String> apis = new ConcurrentHashMap<>();
 
@@ -37,13 +41,20 @@ public class Metering {
     }
 
     public Metering(UsageSink sink, List<SettlementListener> listeners) {
+        this(sink, listeners, Tracing.OFF, BodyLogging.OFF);
+    }
+
+    public Metering(UsageSink sink, List<SettlementListener> listeners, Tracing tracing, BodyLogging bodyLogging) {
         this.sink = sink;
         this.listeners = List.copyOf(listeners);
+        this.tracing = tracing;
+        this.bodyLogging = bodyLogging;
     }
 
     @Autowired
-    public Metering(UsageSink sink, ObjectProvider<SettlementListener> listeners) {
-        this(sink, listeners.orderedStream().toList());
+    public Metering(UsageSink sink, ObjectProvider<SettlementListener> listeners, Tracing tracing,
+                    BodyLogging bodyLogging) {
+        this(sink, listeners.orderedStream().toList(), tracing, bodyLogging);
     }
 
     /** A new meter with a fresh generation id, kept on the exchange. */
@@ -51,16 +62,31 @@ public class Metering {
         String route = exchange.getFromRouteId();
         // the key check before this step is the gateway's time too; the exchange's clock counts whole milliseconds
         long arrival = System.nanoTime() - TimeUnit.MILLISECONDS.toNanos(exchange.getClock().elapsed());
-        RequestMeter meter = new RequestMeter(this, GenerationIds.next(),
-                exchange.getProperty(Caller.PROPERTY, Caller.ENVIRONMENT, Caller.class),
-                route == null ? "unknown" : apis.computeIfAbsent(route, Metering::api), arrival);
+        Caller caller = exchange.getProperty(Caller.PROPERTY, Caller.ENVIRONMENT, Caller.class);
+        String api = route == null ? "unknown" : apis.computeIfAbsent(route, Metering::api);
+        RequestTrace trace = RequestTrace.NONE;
+        if (tracing.on()) {
+            org.apache.camel.Message in = exchange.getMessage();
+            trace = tracing.open(in.getHeaders(), in.getHeader(Exchange.HTTP_METHOD, String.class),
+                    path(in.getHeader(Exchange.HTTP_URI, String.class)), api, caller.projectId(), arrival);
+            exchange.setProperty(RequestTrace.PROPERTY, trace);
+        }
+        RequestMeter meter = new RequestMeter(this, GenerationIds.next(), caller, api, arrival, trace,
+                bodyLogging.open(caller));
         exchange.setProperty(RequestMeter.PROPERTY, meter);
         return meter;
     }
 
     /** A new meter with a fresh generation id for a request of {@code caller}. */
     public RequestMeter open(Caller caller) {
-        return new RequestMeter(this, GenerationIds.next(), caller, "unknown", System.nanoTime());
+        return new RequestMeter(this, GenerationIds.next(), caller, "unknown", System.nanoTime(), RequestTrace.NONE,
+                bodyLogging.open(caller));
+    }
+
+    /** The request's path without its query (which may carry anything). */
+    private static String path(String uri) {
+        int query = uri == null ? -1 : uri.indexOf('?');
+        return query < 0 ? uri : uri.substring(0, query);
     }
 
     private static String api(String routeId) {

@@ -8,6 +8,7 @@ import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
 import dev.caravan.identity.Caller;
 import dev.caravan.stream.StreamOutcome;
+import dev.caravan.tracing.RequestTrace;
 import dev.caravan.usage.Cost;
 import dev.caravan.usage.TokenCount;
 import dev.caravan.usage.UsageRecord;
@@ -16,6 +17,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 
 /**
  * One chat request's accounting, from its key check to its last byte: exactly one {@link UsageRecord} is made, and
@@ -38,6 +40,10 @@ public final class RequestMeter implements StreamOutcome {
     private final long startNanos;
     /** When the request arrived (before its key check, to the millisecond): where its overhead starts. */
     private final long arrivalNanos;
+    /** The request's spans, ended with its record ({@link RequestTrace#NONE} when tracing is off). */
+    private final RequestTrace trace;
+    /** The request's bodies as they are kept for its project, or null when they are not. */
+    private final BodyCapture bodies;
     private volatile long overheadNanos;
     private volatile ErrorKind errorKind;
     private final AtomicBoolean finished = new AtomicBoolean();
@@ -59,7 +65,10 @@ public final class RequestMeter implements StreamOutcome {
     private long countedOutput;
     private final StringBuilder uncounted = new StringBuilder();
 
-    RequestMeter(Metering metering, String generationId, Caller caller, String api, long arrivalNanos) {
+    RequestMeter(Metering metering, String generationId, Caller caller, String api, long arrivalNanos,
+                 RequestTrace trace, BodyCapture bodies) {
+        this.trace = trace;
+        this.bodies = bodies;
         this.metering = metering;
         this.generationId = generationId;
         this.caller = caller;
@@ -126,18 +135,39 @@ public final class RequestMeter implements StreamOutcome {
         if (output == null) {
             return;
         }
-        append(output.content() == null ? null : output.content().text());
-        append(output.reasoningContent());
-        if (output.toolCalls() != null) {
-            for (ToolCall toolCall : output.toolCalls()) {
-                if (toolCall.function() != null) {
-                    append(toolCall.function().arguments());
-                }
-            }
-        }
+        texts(output, this::append);
         if (uncounted.length() >= COUNT_BLOCK) {
             countedOutput += TokenCount.of(uncounted.toString());
             uncounted.setLength(0);
+        }
+    }
+
+    /** The request's bodies are kept ({@link BodyLogging}): a whole answer's text should be shown to {@link #keep}. */
+    public boolean keepsBodies() {
+        return bodies != null;
+    }
+
+    /** A whole answer's message whose usage the provider reported: kept in the bodies without being counted. */
+    public synchronized void keep(Message output) {
+        if (bodies != null && output != null) {
+            texts(output, text -> {
+                if (text != null && !text.isEmpty()) {
+                    bodies.append(text);
+                }
+            });
+        }
+    }
+
+    /** The text, reasoning and tool-call arguments of {@code output}, in that order. */
+    private static void texts(Message output, Consumer<String> sink) {
+        sink.accept(output.content() == null ? null : output.content().text());
+        sink.accept(output.reasoningContent());
+        if (output.toolCalls() != null) {
+            for (ToolCall toolCall : output.toolCalls()) {
+                if (toolCall.function() != null) {
+                    sink.accept(toolCall.function().arguments());
+                }
+            }
         }
     }
 
@@ -145,6 +175,9 @@ public final class RequestMeter implements StreamOutcome {
         if (text != null && !text.isEmpty()) {
             // deltas joined are the text the model wrote: tokenized together, as the provider counts them
             uncounted.append(text);
+            if (bodies != null) {
+                bodies.append(text);
+            }
         }
     }
 
@@ -265,7 +298,10 @@ public final class RequestMeter implements StreamOutcome {
             ttft = latency;
         }
         UsageRecord record = UsageRecords.of(this, served, usage, tallyEstimated, cost, outcome, status, errorCode,
-                reason, latency, ttft);
+                reason, latency, ttft, bodies == null ? null : bodies.finish(served == null ? null : served.request()));
+        trace.settled(record.id(), record.requestedModel(), record.provider(), record.providerModel(),
+                record.inputTokens(), record.outputTokens(), status, outcome.name().toLowerCase(java.util.Locale.ROOT),
+                outcome == UsageRecord.Outcome.ERROR ? errorCode : null);
         metering.record(new SettledRequest(record, api,
                 outcome == UsageRecord.Outcome.ERROR ? errorKind : null, now - arrivalNanos,
                 firstTokenNanos == 0 ? 0 : firstTokenNanos - arrivalNanos, overheadNanos));

@@ -1,6 +1,7 @@
 package dev.caravan.accounting;
 
 import dev.caravan.canonical.Usage;
+import dev.caravan.usage.RequestBodies;
 import dev.caravan.usage.UsageRecord;
 
 import java.math.BigDecimal;
@@ -15,7 +16,7 @@ final class UsageRecords {
     /** {@code served} is null when the request failed before it was read. */
     static UsageRecord of(RequestMeter meter, Served served, Usage usage, boolean estimated, BigDecimal cost,
                           UsageRecord.Outcome outcome, int status, String errorCode, String finishReason,
-                          long latencyMs, Long ttftMs) {
+                          long latencyMs, Long ttftMs, RequestBodies bodies) {
         boolean attempted = served != null && served.attempted();
         Usage.PromptDetails prompt = usage == null ? null : usage.promptTokensDetails();
         Usage.CompletionDetails completion = usage == null ? null : usage.completionTokensDetails();
@@ -45,7 +46,8 @@ final class UsageRecords {
                 errorCode,
                 finishReason,
                 latencyMs,
-                ttftMs);
+                ttftMs,
+                bodies);
     }
 
     private static Long toLong(Integer value) {

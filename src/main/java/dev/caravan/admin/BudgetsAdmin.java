@@ -2,6 +2,8 @@ package dev.caravan.admin;
 
 import dev.caravan.budget.Budget;
 import dev.caravan.budget.BudgetStore;
+import dev.caravan.budget.Budgets;
+import dev.caravan.budget.Money;
 import dev.caravan.budget.WebhookTargets;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
@@ -30,11 +32,13 @@ public class BudgetsAdmin {
     private final BudgetStore budgets;
     private final KeyStore keys;
     private final WebhookTargets webhooks;
+    private final Budgets spend;
 
-    public BudgetsAdmin(BudgetStore budgets, KeyStore keys, WebhookTargets webhooks) {
+    public BudgetsAdmin(BudgetStore budgets, KeyStore keys, WebhookTargets webhooks, Budgets spend) {
         this.budgets = budgets;
         this.keys = keys;
         this.webhooks = webhooks;
+        this.spend = spend;
     }
 
     /** The request's {@code webhookUrl}, refused (400) when it points inside the gateway's own network. */
@@ -75,11 +79,23 @@ public class BudgetsAdmin {
         AdminResponse.write(exchange, 201, BudgetView.of(budget));
     }
 
-    /** {@code GET}, optionally {@code ?scope=&subject=}. */
+    /**
+     * {@code GET}, optionally {@code ?scope=&subject=}; each with {@code spentUsd}, its current period's spend (as
+     * {@code caravan.budget.spent} reads it), which the dashboard draws against the limit.
+     */
     public void list(Exchange exchange) {
         Budget.Scope scope = AdminRequest.parse(AdminRequest.query(exchange, "scope"), "scope", Budget.Scope.class);
         AdminResponse.list(exchange, budgets.list(scope, AdminRequest.query(exchange, "subject")).stream()
-                .map(BudgetView::of).toList());
+                .map(budget -> BudgetView.of(budget).spent(spentUsd(budget))).toList());
+    }
+
+    /** Null (left out) when the ledger cannot be read: the budgets are still worth listing. */
+    private BigDecimal spentUsd(Budget budget) {
+        try {
+            return plain(Money.usd(spend.standing(budget).spentNanos()));
+        } catch (RuntimeException unreachable) {
+            return null;
+        }
     }
 
     public void get(Exchange exchange) {
@@ -142,16 +158,25 @@ public class BudgetsAdmin {
         return value.name().toLowerCase(Locale.ROOT);
     }
 
-    /** Enums in lower case, as they are written in requests. */
+    // 25.0000000000 from the database reads 25, never 2.5E+1
+    private static BigDecimal plain(BigDecimal usd) {
+        return new BigDecimal(usd.stripTrailingZeros().toPlainString());
+    }
+
+    /** Enums in lower case, as they are written in requests; {@code spentUsd} only in the list. */
     record BudgetView(String id, String scope, String subject, BigDecimal limitUsd, String period, String mode,
-                      List<Integer> alertThresholds, String webhookUrl, boolean includeByok, String onStoreOutage) {
+                      List<Integer> alertThresholds, String webhookUrl, boolean includeByok, String onStoreOutage,
+                      BigDecimal spentUsd) {
 
         static BudgetView of(Budget budget) {
-            // 25.0000000000 from the database reads 25, never 2.5E+1
-            BigDecimal limit = new BigDecimal(budget.limitUsd().stripTrailingZeros().toPlainString());
-            return new BudgetView(budget.id(), lower(budget.scope()), budget.subject(), limit, lower(budget.period()),
-                    lower(budget.mode()), budget.alertThresholds(), budget.webhookUrl(), budget.includeByok(),
-                    lower(budget.onStoreOutage()));
+            return new BudgetView(budget.id(), lower(budget.scope()), budget.subject(), plain(budget.limitUsd()),
+                    lower(budget.period()), lower(budget.mode()), budget.alertThresholds(), budget.webhookUrl(),
+                    budget.includeByok(), lower(budget.onStoreOutage()), null);
+        }
+
+        BudgetView spent(BigDecimal usd) {
+            return new BudgetView(id, scope, subject, limitUsd, period, mode, alertThresholds, webhookUrl, includeByok,
+                    onStoreOutage, usd);
         }
     }
 }

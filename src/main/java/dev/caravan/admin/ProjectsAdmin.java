@@ -19,12 +19,16 @@ public class ProjectsAdmin {
         this.store = store;
     }
 
-    /** {@code POST}: {@code {"name", "rateLimit"?}}. */
+    /**
+     * {@code POST}: {@code {"name", "rateLimit"?, "logBodies"?}}; {@code logBodies: true} keeps the project's request
+     * and response bodies beside their usage records (capped, keys redacted), readable in the request log's detail.
+     */
     public void create(Exchange exchange) {
-        AdminRequest request = AdminRequest.body(exchange, "name", "rateLimit");
+        AdminRequest request = AdminRequest.body(exchange, "name", "rateLimit", "logBodies");
         String name = request.text("name", true);
         RateLimit limit = request.rateLimit("rateLimit");
-        Project project = store.createProject(name, limit == null ? RateLimit.NONE : limit);
+        Project project = store.createProject(name, limit == null ? RateLimit.NONE : limit,
+                request.flag("logBodies", false));
         AdminResponse.write(exchange, 201, ProjectView.of(project));
     }
 
@@ -38,21 +42,23 @@ public class ProjectsAdmin {
                 .orElseThrow(() -> AdminResponse.notFound("project", id))));
     }
 
-    /** {@code PATCH}: {@code {"name"?, "rateLimit"?}}; {@code "rateLimit": null} removes the limit. */
+    /** {@code PATCH}: {@code {"name"?, "rateLimit"?, "logBodies"?}}; {@code "rateLimit": null} removes the limit. */
     public void update(Exchange exchange) {
         String id = AdminRequest.id(exchange);
-        AdminRequest request = AdminRequest.body(exchange, "name", "rateLimit");
-        Project project = store.updateProject(id, request.text("name", false), request.rateLimit("rateLimit"))
+        AdminRequest request = AdminRequest.body(exchange, "name", "rateLimit", "logBodies");
+        Project project = store.updateProject(id, request.text("name", false), request.rateLimit("rateLimit"),
+                        request.has("logBodies") ? request.flag("logBodies", false) : null)
                 .orElseThrow(() -> AdminResponse.notFound("project", id));
         AdminResponse.ok(exchange, ProjectView.of(project));
     }
 
     /** @param rateLimit absent when the project has none */
-    record ProjectView(String id, String name, RateLimit rateLimit, String createdAt) {
+    record ProjectView(String id, String name, RateLimit rateLimit, String createdAt, boolean logBodies) {
 
         static ProjectView of(Project project) {
             return new ProjectView(project.id(), project.name(),
-                    project.rateLimit().limited() ? project.rateLimit() : null, project.createdAt().toString());
+                    project.rateLimit().limited() ? project.rateLimit() : null, project.createdAt().toString(),
+                    project.logBodies());
         }
     }
 }

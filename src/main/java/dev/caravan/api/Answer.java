@@ -98,6 +98,8 @@ final class Answer {
         }
         if (completion.usage() == null && completion.choices() != null) {
             completion.choices().forEach(choice -> meter.output(choice.message()));
+        } else if (meter.keepsBodies() && completion.choices() != null) {
+            completion.choices().forEach(choice -> meter.keep(choice.message()));
         }
         BigDecimal cost = meter.answered(completion.usage(), finishReason(completion));
         if (cost != null) {

@@ -24,8 +24,8 @@ import java.util.stream.Collectors;
 public final class Scope {
 
     /** The APIs a scope can name, as the API routes call themselves ({@code caravanApi}). */
-    public static final Set<String> APIS = Set.of("chat", "messages", "responses", "embeddings", "images", "models",
-            "routing", "usage");
+    public static final Set<String> APIS = Set.of("chat", "messages", "responses", "ai-sdk", "embeddings", "images",
+            "models", "routing", "usage");
     public static final Scope NONE = new Scope(null, null, null);
 
     private static final Pattern MODEL_GLOB = Pattern.compile("[a-z0-9.*_-]+/[A-Za-z0-9.*_:-]+");

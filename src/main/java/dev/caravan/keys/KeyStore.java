@@ -33,7 +33,8 @@ public class KeyStore {
     private static final String KEY_COLUMNS =
             "id, name, key_prefix, project_id, requests_per_minute, tokens_per_minute, created_at, revoked_at, "
                     + "allowed_models, allowed_apis, expires_at";
-    private static final String PROJECT_COLUMNS = "id, name, requests_per_minute, tokens_per_minute, created_at";
+    private static final String PROJECT_COLUMNS =
+            "id, name, requests_per_minute, tokens_per_minute, created_at, log_bodies";
 
     private final JdbcClient jdbc;
     /** For {@link #callerByHash}, which a request waits on: with the request path's statement timeout. */
@@ -47,10 +48,14 @@ public class KeyStore {
     }
 
     public Project createProject(String name, RateLimit limit) {
-        Project project = new Project(Ids.of("prj"), name, limit, now());
-        jdbc.sql("INSERT INTO projects (" + PROJECT_COLUMNS + ") VALUES (?, ?, ?, ?, ?)")
+        return createProject(name, limit, false);
+    }
+
+    public Project createProject(String name, RateLimit limit, boolean logBodies) {
+        Project project = new Project(Ids.of("prj"), name, limit, now(), logBodies);
+        jdbc.sql("INSERT INTO projects (" + PROJECT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")
                 .params(project.id(), name, limit.requestsPerMinute(), limit.tokensPerMinute(),
-                        timestamp(project.createdAt()))
+                        timestamp(project.createdAt()), logBodies)
                 .update();
         // a token mapped to this project's name may have been refused (and that cached) before it existed
         changes.announce(Change.project(project.id()));
@@ -80,6 +85,15 @@ public class KeyStore {
 
     /** Changes what is not null: the name, the rate limit as a whole ({@link RateLimit#NONE} removes it). */
     public Optional<Project> updateProject(String id, String name, RateLimit limit) {
+        return updateProject(id, name, limit, null);
+    }
+
+    /** As {@link #updateProject(String, String, RateLimit)}, and turns the keeping of bodies on or off if not null. */
+    public Optional<Project> updateProject(String id, String name, RateLimit limit, Boolean logBodies) {
+        if (logBodies != null && jdbc.sql("UPDATE projects SET log_bodies = ? WHERE id = ?").params(logBodies, id)
+                .update() == 0) {
+            return Optional.empty();
+        }
         if (!update("projects", id, name, limit)) {
             return Optional.empty();
         }
@@ -176,7 +190,8 @@ public class KeyStore {
 
     private static Project project(ResultSet rs, int row) throws SQLException {
         return new Project(rs.getString("id"), rs.getString("name"),
-                limit(rs, "requests_per_minute", "tokens_per_minute"), instant(rs, "created_at"));
+                limit(rs, "requests_per_minute", "tokens_per_minute"), instant(rs, "created_at"),
+                rs.getBoolean("log_bodies"));
     }
 
     private static ApiKey key(ResultSet rs, int row) throws SQLException {

@@ -8,6 +8,11 @@ import java.time.Instant;
  * A group of keys that share a rate limit and can share a budget.
  *
  * @param rateLimit shared by all of the project's keys, on top of each key's own ({@link RateLimit#NONE}: none)
+ * @param logBodies its requests' bodies are kept beside their usage records (capped, keys redacted); off by default
  */
-public record Project(String id, String name, RateLimit rateLimit, Instant createdAt) {
+public record Project(String id, String name, RateLimit rateLimit, Instant createdAt, boolean logBodies) {
+
+    public Project(String id, String name, RateLimit rateLimit, Instant createdAt) {
+        this(id, name, rateLimit, createdAt, false);
+    }
 }

@@ -58,8 +58,14 @@ public class GatewayGauges implements MeterBinder {
                 .register(registry);
     }
 
-    /** Resilience4j's forced and disabled states read as the state they act as. */
+    /**
+     * Resilience4j's forced and disabled states read as the state they act as; a provider whose route has no breaker
+     * (null) is in none of them.
+     */
     static String state(CircuitBreaker.State state) {
+        if (state == null) {
+            return "none";
+        }
         return switch (state) {
             case CLOSED, DISABLED, METRICS_ONLY -> "closed";
             case OPEN, FORCED_OPEN -> "open";

@@ -1,8 +1,13 @@
 package dev.caravan.routing;
 
+import dev.caravan.canonical.ChatCompletion;
 import dev.caravan.error.ErrorKind;
 import dev.caravan.error.ErrorResponder;
 import dev.caravan.error.GatewayException;
+import dev.caravan.format.VerbatimAnswer;
+import dev.caravan.tracing.RequestTrace;
+import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import jakarta.annotation.PreDestroy;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
@@ -13,12 +18,17 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * What the failover chain route calls around each attempt ({@code routes/chains/failover.yaml}): plan the attempts,
- * begin one (taking a circuit-breaker permit, arming its first-byte timeout), and record how it ended. Only errors
+ * begin one (leaving out a provider whose circuit is open or that is cooling down, arming its first-byte timeout),
+ * judge a failed call inside the provider route's circuit breaker, and record how it ended. Only errors
  * another provider could fix lead to the next attempt; a request error is returned at once, and a context-length
- * error moves on only to models with a larger window.
+ * error moves on only to models with a larger window. Each attempt is also a span of the request's trace
+ * ({@link RequestTrace}, nothing when tracing is off).
  */
 @Component("attempts")
 public class Failover {
+
+    /** A failure {@link #judge} found not to be the provider's, raised after the breaker. */
+    static final String SET_ASIDE_PROPERTY = "caravanRequestError";
 
     /** No first-byte limit is longer than a day; larger values would overflow the nanosecond deadline. */
     private static final long MAX_FIRST_BYTE_MILLIS = TimeUnit.DAYS.toMillis(1);
@@ -26,10 +36,13 @@ public class Failover {
     private final AttemptPlanner planner;
     private final ProviderHealth health;
     private final RoutingProperties properties;
+    private final ProviderRegistry providers;
     /** Fires first-byte timeouts; one thread is plenty, each task only interrupts a waiting request thread. */
     private final ScheduledThreadPoolExecutor watchdog = watchdog();
 
-    public Failover(AttemptPlanner planner, ProviderHealth health, RoutingProperties properties) {
+    public Failover(AttemptPlanner planner, ProviderHealth health, RoutingProperties properties,
+                    ProviderRegistry providers) {
+        this.providers = providers;
         this.planner = planner;
         this.health = health;
         this.properties = properties;
@@ -65,7 +78,7 @@ public class Failover {
         }
         while (plan.hasNextAttempt()) {
             Attempt attempt = plan.nextAttempt();
-            String denied = health.acquire(attempt.provider());
+            String denied = health.mayCall(attempt.provider());
             if (denied != null) {
                 plan.recordSkipped(attempt, denied);
                 continue;
@@ -77,21 +90,56 @@ public class Failover {
             FirstByteWatch.arm(exchange, TimeUnit.MILLISECONDS.toNanos(millis), watchdog);
             exchange.setProperty(GatewayCall.PROVIDER_PROPERTY, attempt.provider());
             exchange.setProperty(GatewayCall.PROVIDER_ROUTE_PROPERTY, call.providerRoute(attempt.provider()));
+            exchange.setProperty(GatewayCall.REQUEST_EXCHANGE_PROPERTY, exchange);
+            RequestTrace.of(exchange).attemptBegan(attempt.provider(), attempt.model().id(),
+                    attempt.providerModel(), providers.get(attempt.provider()).baseUrl());
             return;
         }
+        throw noneLeft(call, plan);
+    }
+
+    /** The error for a request whose plan ran out with its last attempts skipped. */
+    private static GatewayException noneLeft(GatewayCall call, AttemptPlan plan) {
         if (plan.lastFailure() != null) {
             // the providers left were all skipped: what the client needs is the last thing that really went wrong
-            throw plan.lastFailure();
+            return plan.lastFailure();
         }
-        throw unavailable(call, plan.records().stream().map(r -> r.provider() + " (" + r.error() + ")").toList());
+        return unavailable(call, plan.records().stream().map(r -> r.provider() + " (" + r.error() + ")").toList());
     }
 
     public void succeeded(Exchange exchange) {
         GatewayCall call = call(exchange);
         FirstByteWatch watch = FirstByteWatch.of(exchange);
         watch.arrived();
-        health.succeeded(call.provider(), watch.elapsedNanos());
         planOf(exchange).recordSuccess();
+        Object answer = exchange.getMessage().getBody();
+        ChatCompletion completion = answer instanceof ChatCompletion whole ? whole
+                : answer instanceof VerbatimAnswer verbatim ? verbatim.completion() : null;
+        RequestTrace.of(exchange).attemptAnswered(completion == null ? null : completion.model());
+    }
+
+    /**
+     * Judges a failed provider call inside its route's circuitBreaker EIP (the route's {@code doCatch}): a failure
+     * only the provider could cause (connection refused or reset, no first byte in time, 429, 5xx, overloaded) is
+     * rethrown, so the breaker counts it; any other error (a bad request, the caller's own BYOK account refusing)
+     * says the provider is up, and is set aside for {@link #raiseSetAside} after the breaker, which counts the call
+     * as one that worked. Either way the chain's {@link #failed} gets the classified error.
+     */
+    public void judge(Exchange exchange) {
+        GatewayException error = classify(exchange, call(exchange));
+        if (providerFault(call(exchange), error)) {
+            throw error;
+        }
+        exchange.setProperty(SET_ASIDE_PROPERTY, error);
+    }
+
+    /** After the breaker: raises the error {@link #judge} set aside as not the provider's fault. */
+    public void raiseSetAside(Exchange exchange) {
+        GatewayException error = exchange.getProperty(SET_ASIDE_PROPERTY, GatewayException.class);
+        if (error != null) {
+            exchange.removeProperty(SET_ASIDE_PROPERTY);
+            throw error;
+        }
     }
 
     /** Records the failed attempt; rethrows when no other attempt could help. */
@@ -99,8 +147,40 @@ public class Failover {
         GatewayCall call = call(exchange);
         // a connection refused or a first-byte timeout ends the wait on the provider here, not in the provider route
         call.upstreamAnswered();
+        FirstByteWatch.of(exchange).arrived();
+        AttemptPlan plan = planOf(exchange);
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (refusedByBreaker(caught)) {
+            // the route's breaker refused the call: open, or half-open with its trial calls taken
+            plan.recordSkipped(call.current(), "circuit " + (health.circuitState(call.provider())
+                    == CircuitBreaker.State.HALF_OPEN ? "half-open, its trial calls in flight" : "open"));
+            RequestTrace.of(exchange).attemptFailed("circuit_open", null);
+            if (!plan.hasNextAttempt()) {
+                throw noneLeft(call, plan);
+            }
+            return;
+        }
+        // what judge classified inside the provider route's breaker comes back as itself
+        GatewayException error = classify(exchange, call);
+        plan.recordFailure(error);
+        RequestTrace.of(exchange).attemptFailed(error.kind().code() == null ? error.kind().type()
+                : error.kind().code(), error.upstreamStatus());
+        if (error.retryAfterSeconds() != null && providerFault(call, error)) {
+            health.coolDown(call.provider(), error.retryAfterSeconds());
+        }
+        if (error.kind() == ErrorKind.CONTEXT_LENGTH_EXCEEDED) {
+            plan.skipToLargerContextThan(call.current().model());
+        } else if (!error.kind().retryable()) {
+            throw error;
+        }
+        if (!plan.hasNextAttempt()) {
+            throw error;
+        }
+    }
+
+    /** The attempt's failure, classified in one place (dev.caravan.error), with what only this attempt knows. */
+    private static GatewayException classify(Exchange exchange, GatewayCall call) {
         FirstByteWatch watch = FirstByteWatch.of(exchange);
-        watch.arrived();
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
         GatewayException error = watch.timedOut()
                 ? new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, call.provider()
@@ -111,22 +191,30 @@ public class Failover {
                     + ": the provider refused the BYOK credential sent with this request", null, call.provider(),
                     null, error.upstreamStatus());
         }
-        AttemptPlan plan = planOf(exchange);
-        plan.recordFailure(error);
-        // a caller's own account (BYOK) refusing it, out of credit or rate-limited says nothing about the provider:
-        // it must not open the circuit or cool the provider down for every other caller
-        boolean callersAccount = call.byok() && (error.kind() == ErrorKind.UPSTREAM_AUTHENTICATION
+        return error;
+    }
+
+    private static boolean refusedByBreaker(Throwable caught) {
+        for (Throwable t = caught; t != null; t = t.getCause()) {
+            if (t instanceof CallNotPermittedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether {@code error} says something about the provider, for its breaker and its cool-down. */
+    private static boolean providerFault(GatewayCall call, GatewayException error) {
+        return error.kind().retryable() && !callersAccount(call, error);
+    }
+
+    /**
+     * A caller's own account (BYOK) refusing it, out of credit or rate-limited says nothing about the provider: it
+     * must not open the circuit or cool the provider down for every other caller.
+     */
+    private static boolean callersAccount(GatewayCall call, GatewayException error) {
+        return call.byok() && (error.kind() == ErrorKind.UPSTREAM_AUTHENTICATION
                 || error.kind() == ErrorKind.RATE_LIMITED || Integer.valueOf(402).equals(error.upstreamStatus()));
-        health.failed(call.provider(), watch.elapsedNanos(), error.kind().retryable() && !callersAccount,
-                callersAccount ? null : error.retryAfterSeconds());
-        if (error.kind() == ErrorKind.CONTEXT_LENGTH_EXCEEDED) {
-            plan.skipToLargerContextThan(call.current().model());
-        } else if (!error.kind().retryable()) {
-            throw error;
-        }
-        if (!plan.hasNextAttempt()) {
-            throw error;
-        }
     }
 
     private static GatewayException unavailable(GatewayCall call, List<String> why) {

@@ -20,6 +20,13 @@ public final class GatewayCall {
     /** The provider of the current attempt, for routes to address {@code direct:provider-<name>}. */
     public static final String PROVIDER_PROPERTY = ErrorResponder.PROVIDER_PROPERTY;
     /**
+     * The exchange the failover chain runs an attempt on. A provider route's circuitBreaker EIP calls the provider on a
+     * copy of it, done (its on-completions run) when the breaker returns; a stream read on after that needs the HTTP
+     * response's on-completion moved back to this one.
+     */
+    public static final String REQUEST_EXCHANGE_PROPERTY = "caravanRequestExchange";
+
+    /**
      * The route the failover chain calls for the current attempt: {@code <operation>-<provider>}, the operation
      * {@code provider} for chat (routes/providers/), {@code embeddings} or {@code images} for those APIs.
      */

@@ -1,8 +1,6 @@
 package dev.caravan.routing;
 
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
-import io.github.resilience4j.circuitbreaker.CircuitBreakerRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -13,40 +11,33 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
 
 /**
- * What the gateway knows about each provider's health: a Resilience4j circuit breaker per provider, fed by the
- * outcome of every attempt (decided on the first byte, so streams count too), and the cool-down a provider asked for
- * with {@code Retry-After} on a 429. Failures only a provider could cause count; a client's bad request does not.
+ * What the gateway knows about each provider's health: the state of the circuit breaker its provider route wraps its
+ * call in (Camel's {@code circuitBreaker} EIP, named {@code circuit-<provider>}, settings in the route file), and the
+ * cool-down a provider asked for with {@code Retry-After} on a 429.
+ * <p>
+ * There is one breaker per provider, and it is the route's ({@link ProviderBreakers}). The route feeds it (a failure
+ * only the provider could cause counts as one, a request's own error as a call that worked, see
+ * {@link Failover#judge}); this class only reads its state, for the attempt planner, the status endpoint, the health
+ * indicator and the gauges. A provider whose route has no breaker is never left out for its circuit.
  */
 @Component
 public class ProviderHealth {
 
     private static final Logger LOG = LoggerFactory.getLogger(ProviderHealth.class);
 
-    private final CircuitBreakerRegistry breakers;
+    private final ProviderBreakers breakers;
     private final Map<String, Instant> coolingUntil = new ConcurrentHashMap<>();
     private final Clock clock;
 
     @Autowired
-    public ProviderHealth(RoutingProperties properties) {
-        this(properties, Clock.systemUTC());
+    public ProviderHealth(ProviderBreakers breakers) {
+        this(breakers, Clock.systemUTC());
     }
 
-    ProviderHealth(RoutingProperties properties, Clock clock) {
-        RoutingProperties.CircuitBreaker cb = properties.circuitBreaker();
-        this.breakers = CircuitBreakerRegistry.of(CircuitBreakerConfig.custom()
-                .failureRateThreshold(cb.failureRateThreshold())
-                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
-                .slidingWindowSize(cb.slidingWindowSize())
-                .minimumNumberOfCalls(cb.minimumCalls())
-                .waitDurationInOpenState(cb.waitInOpen())
-                .permittedNumberOfCallsInHalfOpenState(cb.halfOpenCalls())
-                // half-open on time, not on the next call: the planner leaves open circuits out of its plans, so
-                // no call would ever come to move it
-                .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                .build());
+    ProviderHealth(ProviderBreakers breakers, Clock clock) {
+        this.breakers = breakers;
         this.clock = clock;
     }
 
@@ -56,7 +47,23 @@ public class ProviderHealth {
         if (until != null && clock.instant().isBefore(until)) {
             return "cooling down after a 429 until " + until;
         }
-        return breaker(provider).getState() == CircuitBreaker.State.OPEN ? "circuit open" : null;
+        return isOpen(circuitState(provider)) ? "circuit open" : null;
+    }
+
+    /**
+     * Why a call to {@code provider} may not begin now, or null when it may; forgets a cool-down that has ended. The
+     * breaker's own permit is taken by the route's circuitBreaker EIP, which refuses a call past a half-open
+     * circuit's trial calls (the failover chain records that attempt as skipped).
+     */
+    public String mayCall(String provider) {
+        Instant until = coolingUntil.get(provider);
+        if (until != null) {
+            if (clock.instant().isBefore(until)) {
+                return "cooling down after a 429 until " + until;
+            }
+            coolingUntil.remove(provider, until);
+        }
+        return isOpen(circuitState(provider)) ? "circuit open" : null;
     }
 
     /** Seconds until {@code provider}'s 429 cool-down ends, or null when it is not cooling down. */
@@ -68,39 +75,21 @@ public class ProviderHealth {
         return Math.max(1, java.time.Duration.between(clock.instant(), until).toSeconds());
     }
 
-    /** Takes a permit to call {@code provider}; null when granted, else why not. */
-    public String acquire(String provider) {
-        Instant until = coolingUntil.get(provider);
-        if (until != null) {
-            if (clock.instant().isBefore(until)) {
-                return "cooling down after a 429 until " + until;
-            }
-            coolingUntil.remove(provider, until);
-        }
-        return breaker(provider).tryAcquirePermission() ? null : "circuit open";
-    }
-
-    public void succeeded(String provider, long nanos) {
-        breaker(provider).onSuccess(nanos, TimeUnit.NANOSECONDS);
-    }
-
-    /** Records a failure; {@code providerFault} is false for errors the request caused, which prove the provider up. */
-    public void failed(String provider, long nanos, boolean providerFault, Long retryAfterSeconds) {
-        CircuitBreaker breaker = breaker(provider);
-        if (!providerFault) {
-            breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
-            return;
-        }
-        breaker.onError(nanos, TimeUnit.NANOSECONDS, new ProviderFailure());
-        if (retryAfterSeconds != null && retryAfterSeconds > 0) {
+    /** {@code provider} answered 429 with {@code Retry-After}: plans leave it out until then. */
+    public void coolDown(String provider, long retryAfterSeconds) {
+        if (retryAfterSeconds > 0) {
             coolingUntil.put(provider, clock.instant().plusSeconds(retryAfterSeconds));
             LOG.info("provider {} cools down for {} s (Retry-After)", provider, retryAfterSeconds);
         }
     }
 
-    /** {@code provider}'s circuit now: CLOSED, OPEN, HALF_OPEN (or one of Resilience4j's forced states). Changes nothing. */
+    /**
+     * {@code provider}'s circuit now: CLOSED, OPEN, HALF_OPEN (or one of Resilience4j's forced states), or null when
+     * its route has no circuit breaker (or is not running). Changes nothing.
+     */
     public CircuitBreaker.State circuitState(String provider) {
-        return breaker(provider).getState();
+        CircuitBreaker breaker = breaker(provider);
+        return breaker == null ? null : breaker.getState();
     }
 
     /** Circuit state and cool-down per provider, for the status endpoint and the health check. */
@@ -109,9 +98,14 @@ public class ProviderHealth {
         for (String provider : providers) {
             CircuitBreaker breaker = breaker(provider);
             Map<String, Object> state = new LinkedHashMap<>();
-            state.put("circuit", breaker.getState().name());
-            state.put("failureRate", breaker.getMetrics().getFailureRate());
-            state.put("bufferedCalls", breaker.getMetrics().getNumberOfBufferedCalls());
+            if (breaker == null) {
+                state.put("circuit", "NONE");
+            } else {
+                state.put("circuit", breaker.getState().name());
+                state.put("failureRate", breaker.getMetrics().getFailureRate());
+                state.put("bufferedCalls", breaker.getMetrics().getNumberOfBufferedCalls());
+                state.put("failureRateThreshold", breaker.getCircuitBreakerConfig().getFailureRateThreshold());
+            }
             Instant until = coolingUntil.get(provider);
             if (until != null && clock.instant().isBefore(until)) {
                 state.put("coolingDownUntil", until.toString());
@@ -123,18 +117,15 @@ public class ProviderHealth {
 
     /** Moves every breaker to closed and forgets cool-downs; for tests and operators. */
     public void reset() {
-        breakers.getAllCircuitBreakers().forEach(CircuitBreaker::reset);
+        breakers.all().forEach(CircuitBreaker::reset);
         coolingUntil.clear();
     }
 
     private CircuitBreaker breaker(String provider) {
-        return breakers.circuitBreaker(provider);
+        return breakers.of(provider).orElse(null);
     }
 
-    /** The breaker needs a throwable; the real error is classified and answered elsewhere. */
-    private static final class ProviderFailure extends RuntimeException {
-        ProviderFailure() {
-            super("provider failure", null, false, false);
-        }
+    private static boolean isOpen(CircuitBreaker.State state) {
+        return state == CircuitBreaker.State.OPEN || state == CircuitBreaker.State.FORCED_OPEN;
     }
 }

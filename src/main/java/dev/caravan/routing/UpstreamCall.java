@@ -15,6 +15,7 @@ import dev.caravan.stream.ChunkStream;
 import dev.caravan.stream.SseEvent;
 import dev.caravan.stream.StreamDecoder;
 import dev.caravan.stream.UpstreamAbort;
+import dev.caravan.tracing.RequestTrace;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
@@ -69,6 +70,8 @@ public class UpstreamCall {
         if (request.query() != null) {
             message.setHeader(Exchange.HTTP_QUERY, request.query());
         }
+        // the attempt's span as the provider call's parent: a provider or proxy that traces joins the same trace
+        RequestTrace.of(exchange).inject(message::setHeader);
         message.setBody(request.body());
         call.upstreamSent();
     }
@@ -115,6 +118,7 @@ public class UpstreamCall {
                 call.upstreamAnswered();
             }
             message.setBody(stream);
+            outliveTheBreaker(exchange);
         } else {
             byte[] bytes;
             try {
@@ -130,6 +134,19 @@ public class UpstreamCall {
             ChatCompletion completion = format.toCompletion(bytes);
             // a passed-through answer goes back as the provider wrote it; the reading is for the usage record
             message.setBody(verbatim ? new VerbatimAnswer(bytes, completion) : completion);
+        }
+    }
+
+    /**
+     * Inside a circuitBreaker EIP, {@code exchange} is the breaker's copy of the request's, done when the breaker
+     * returns, and the HTTP client closes the provider's response when the exchange it was read on is done: the
+     * stream would be cut after its first event. Its on-completions move to the request's exchange, done when the
+     * answer has been sent.
+     */
+    private static void outliveTheBreaker(Exchange exchange) {
+        Exchange request = exchange.getProperty(GatewayCall.REQUEST_EXCHANGE_PROPERTY, Exchange.class);
+        if (request != null && request != exchange) {
+            exchange.getExchangeExtension().handoverCompletions(request);
         }
     }
 

@@ -4,6 +4,7 @@ import dev.caravan.accounting.Metering;
 import dev.caravan.accounting.Settlement;
 import dev.caravan.accounting.SpendGate;
 import dev.caravan.admin.AdminKey;
+import dev.caravan.api.AiSdkApi;
 import dev.caravan.api.ChatCompletionsApi;
 import dev.caravan.api.EmbeddingsApi;
 import dev.caravan.api.ImagesApi;
@@ -168,6 +169,40 @@ class RouteSteps {
         return api::respond;
     }
 
+    /**
+     * Any failure on the AI SDK's gateway protocol in its error shape (routes/shared/ai-sdk-errors.yaml), whose
+     * {@code type} picks the SDK's error class; a model-not-found names the model asked for in {@code param.modelId}.
+     */
+    @Bean
+    Processor respondAiSdkError(ErrorResponder errors) {
+        return exchange -> errors.respond(exchange, error -> AiSdkApi.errorBody(exchange, error));
+    }
+
+    @Bean
+    Processor acceptAiSdk(AiSdkApi api) {
+        return api::accept;
+    }
+
+    @Bean
+    Processor respondAiSdk(AiSdkApi api) {
+        return api::respond;
+    }
+
+    @Bean
+    Processor aiSdkConfig(AiSdkApi api) {
+        return api::config;
+    }
+
+    @Bean
+    Processor embeddingModelNotServed(AiSdkApi api) {
+        return api::embeddingsNotServed;
+    }
+
+    @Bean
+    Processor imageModelNotServed(AiSdkApi api) {
+        return api::imagesNotServed;
+    }
+
     /** Budgets, rate limits and maxCost, before any provider is called. */
     @Bean
     Processor admitSpend(SpendGate spend) {
@@ -198,6 +233,20 @@ class RouteSteps {
     @Bean
     Processor attemptFailed(Failover attempts) {
         return attempts::failed;
+    }
+
+    /**
+     * In a provider route's circuit breaker, around its call: rethrows a failure only the provider could cause (the
+     * breaker counts it), sets any other aside for {@code raiseSetAside}, after the breaker.
+     */
+    @Bean
+    Processor judgeUpstreamFailure(Failover attempts) {
+        return attempts::judge;
+    }
+
+    @Bean
+    Processor raiseSetAside(Failover attempts) {
+        return attempts::raiseSetAside;
     }
 
     @Bean

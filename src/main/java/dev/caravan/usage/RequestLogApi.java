@@ -3,6 +3,8 @@ package dev.caravan.usage;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
+import dev.caravan.error.ErrorKind;
+import dev.caravan.error.GatewayException;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
@@ -17,9 +19,24 @@ import java.util.List;
 public class RequestLogApi {
 
     private final RequestLog log;
+    private final UsageStore store;
 
-    public RequestLogApi(RequestLog log) {
+    public RequestLogApi(RequestLog log, UsageStore store) {
         this.log = log;
+        this.store = store;
+    }
+
+    /**
+     * {@code GET /v1/admin/requests/{id}}: one record with its attempts and, when its project keeps them, its bodies
+     * ({@code bodies}, left out when none were kept).
+     */
+    public void detail(Exchange exchange) {
+        String id = exchange.getMessage().getHeader("id", String.class);
+        UsageRecord record = id == null ? null : store.find(id.strip(), null).orElse(null);
+        if (record == null) {
+            throw new GatewayException(ErrorKind.NOT_FOUND, "No request with this id was found.", "id", null, null);
+        }
+        UsageApi.write(exchange, new Detail(GenerationView.of(record), store.bodies(record.id()).orElse(null)));
     }
 
     /** Every record; the admin-api route configuration has checked the admin key before this step. */
@@ -38,6 +55,9 @@ public class RequestLogApi {
         RequestLog.Page page = log.page(query, scope);
         UsageApi.write(exchange, new Answer(page.records().stream().map(GenerationView::of).toList(),
                 page.next() == null ? null : page.next().encode()));
+    }
+
+    record Detail(GenerationView data, RequestBodies bodies) {
     }
 
     /** {@code next_cursor} is null on the last page, and written as null so that clients can test for it. */

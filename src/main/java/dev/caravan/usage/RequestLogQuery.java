@@ -42,7 +42,7 @@ record RequestLogQuery(Instant from, Instant to, String keyId, String projectId,
     private static final int MAX_TEXT = 200;
 
     static RequestLogQuery parse(String rawQuery) {
-        Map<String, String> in = parameters(rawQuery);
+        Map<String, String> in = parameters(rawQuery, PARAMETERS);
         Instant from = instant(in, "from");
         Instant to = instant(in, "to");
         if (from != null && to != null && !to.isAfter(from)) {
@@ -69,8 +69,8 @@ record RequestLogQuery(Instant from, Instant to, String keyId, String projectId,
                 cursor == null ? null : RequestLogCursor.decode(cursor));
     }
 
-    /** Each known parameter once, decoded; empty values count as absent. */
-    private static Map<String, String> parameters(String rawQuery) {
+    /** Each of the {@code known} parameters once, decoded; empty values count as absent; any other is refused. */
+    static Map<String, String> parameters(String rawQuery, List<String> known) {
         Map<String, String> values = new HashMap<>();
         if (rawQuery == null || rawQuery.isEmpty()) {
             return values;
@@ -81,9 +81,9 @@ record RequestLogQuery(Instant from, Instant to, String keyId, String projectId,
             }
             int equals = pair.indexOf('=');
             String name = decode(equals < 0 ? pair : pair.substring(0, equals), null);
-            if (!PARAMETERS.contains(name)) {
+            if (!known.contains(name)) {
                 throw GatewayException.invalid("Unknown query parameter '" + name + "'; this endpoint takes "
-                        + String.join(", ", PARAMETERS) + ".", name);
+                        + String.join(", ", known) + ".", name);
             }
             String value = equals < 0 ? "" : decode(pair.substring(equals + 1), name).strip();
             if (values.containsKey(name)) {
@@ -104,7 +104,7 @@ record RequestLogQuery(Instant from, Instant to, String keyId, String projectId,
         }
     }
 
-    private static Instant instant(Map<String, String> in, String param) {
+    static Instant instant(Map<String, String> in, String param) {
         String value = in.get(param);
         if (value == null) {
             return null;

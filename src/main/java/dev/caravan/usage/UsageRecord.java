@@ -36,6 +36,7 @@ import java.util.List;
  * @param finishReason     the finish reason, or null
  * @param latencyMs        from arrival to the last byte
  * @param ttftMs           from arrival to the first token (streams; for a non-stream the same as latency)
+ * @param bodies           the request's bodies when its project keeps them ({@code request_bodies}), else null
  */
 public record UsageRecord(
         String id,
@@ -63,7 +64,21 @@ public record UsageRecord(
         String errorCode,
         String finishReason,
         Long latencyMs,
-        Long ttftMs) {
+        Long ttftMs,
+        RequestBodies bodies) {
+
+    /** A record without bodies, as most are. */
+    public UsageRecord(String id, Instant createdAt, String keyId, String projectId, String user, List<String> tags,
+                       String requestedModel, String servedModel, String provider, String providerModel,
+                       List<AttemptRecord> attempts, Long inputTokens, Long outputTokens, Long cachedReadTokens,
+                       Long cacheWriteTokens, Long reasoningTokens, boolean tokensEstimated, BigDecimal costUsd,
+                       boolean byok, boolean streamed, Outcome outcome, int httpStatus, String errorCode,
+                       String finishReason, Long latencyMs, Long ttftMs) {
+        this(id, createdAt, keyId, projectId, user, tags, requestedModel, servedModel, provider, providerModel,
+                attempts, inputTokens, outputTokens, cachedReadTokens, cacheWriteTokens, reasoningTokens,
+                tokensEstimated, costUsd, byok, streamed, outcome, httpStatus, errorCode, finishReason, latencyMs,
+                ttftMs, null);
+    }
 
     public UsageRecord {
         tags = tags == null ? List.of() : List.copyOf(tags);

@@ -39,6 +39,9 @@ public class UsageStore {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT DO NOTHING""";
     private static final String INSERT_TAG = "INSERT INTO usage_tags (usage_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING";
+    private static final String INSERT_BODIES = """
+            INSERT INTO request_bodies (usage_id, request_body, request_truncated, response_body, response_truncated)
+            VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""";
     private static final TypeReference<List<AttemptRecord>> ATTEMPTS = new TypeReference<>() {
     };
 
@@ -59,8 +62,18 @@ public class UsageStore {
         for (UsageRecord record : batch) {
             record.tags().stream().distinct().forEach(tag -> tags.add(new String[]{record.id(), fit(tag, 200)}));
         }
+        List<UsageRecord> withBodies = batch.stream().filter(r -> r.bodies() != null).toList();
         transaction.executeWithoutResult(status -> {
             jdbc.batchUpdate(INSERT_RECORD, batch, batch.size(), UsageStore::bind);
+            if (!withBodies.isEmpty()) {
+                jdbc.batchUpdate(INSERT_BODIES, withBodies, withBodies.size(), (ps, r) -> {
+                    ps.setString(1, r.id());
+                    ps.setString(2, r.bodies().request());
+                    ps.setBoolean(3, r.bodies().requestTruncated());
+                    ps.setString(4, r.bodies().response());
+                    ps.setBoolean(5, r.bodies().responseTruncated());
+                });
+            }
             if (!tags.isEmpty()) {
                 jdbc.batchUpdate(INSERT_TAG, tags, tags.size(), (ps, tag) -> {
                     ps.setString(1, tag[0]);
@@ -70,10 +83,19 @@ public class UsageStore {
         });
     }
 
-    /** The record with this id, if the scope may see it. */
+    /** The bodies kept with the record of this id (its project keeps them); empty when none were. */
+    public Optional<RequestBodies> bodies(String id) {
+        return jdbc.query("SELECT * FROM request_bodies WHERE usage_id = ?", (rs, row) -> new RequestBodies(
+                rs.getString("request_body"), rs.getBoolean("request_truncated"), rs.getString("response_body"),
+                rs.getBoolean("response_truncated")), id).stream().findFirst();
+    }
+
+    /** The record with this id, if the scope may see it; any record when {@code scope} is null (the admin's). */
     public Optional<UsageRecord> find(String id, UsageScope scope) {
-        List<UsageRecord> found = jdbc.query("SELECT r.* FROM usage_records r WHERE r.id = ? AND " + scope.condition(),
-                (rs, n) -> read(rs), id, scope.value());
+        List<UsageRecord> found = scope == null
+                ? jdbc.query("SELECT r.* FROM usage_records r WHERE r.id = ?", (rs, n) -> read(rs), id)
+                : jdbc.query("SELECT r.* FROM usage_records r WHERE r.id = ? AND " + scope.condition(),
+                        (rs, n) -> read(rs), id, scope.value());
         return found.stream().findFirst().map(record -> withTags(record,
                 jdbc.queryForList("SELECT tag FROM usage_tags WHERE usage_id = ? ORDER BY tag", String.class, id)));
     }

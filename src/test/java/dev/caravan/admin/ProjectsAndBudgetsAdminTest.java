@@ -103,6 +103,9 @@ class ProjectsAndBudgetsAdminTest extends AdminTestBase {
 
         JsonNode listed = json(admin("GET", "/v1/admin/budgets?scope=project&subject=" + project, null).body());
         assertThat(listed.path("data").findValuesAsText("id")).containsExactly(projectBudget);
+        // the list carries each budget's spend in its current period (the dashboard draws it against the limit)
+        assertThat(listed.path("data").get(0).path("spentUsd").decimalValue()).isEqualByComparingTo("0");
+        assertThat(json(patched.body()).has("spentUsd")).isFalse();
 
         HttpResponse<String> deleted = admin("DELETE", "/v1/admin/budgets/" + projectBudget, null);
         assertThat(deleted.statusCode()).isEqualTo(200);

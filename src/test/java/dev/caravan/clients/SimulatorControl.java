@@ -26,8 +26,9 @@ import java.util.concurrent.Executors;
  * has no other way to say what the simulated model answers next. Loopback only, for the length of one test:
  * <ul>
  *   <li>{@code POST /reset}: clears the simulator's queue and records and the providers' health;</li>
- *   <li>{@code POST /replies}: queues {@code [{"text","chunks","usage":[prompt,completion]} |
- *       {"toolCalls":[{"name","arguments":{…}}],"usage":[…]} | {"error":{"status","message"}}]} in order;</li>
+ *   <li>{@code POST /replies}: queues {@code [{"text","reasoning","chunks","usage":[prompt,completion]} |
+ *       {"toolCalls":[{"name","arguments":{…}}],"usage":[…]} | {"error":status,"message"} |
+ *       {"error":{"status","message"}}]} in order;</li>
  *   <li>{@code GET /last-request}: {@code {"path","body"}} of the last request the simulator received, so a client
  *       test can check what its request became in the provider's format.</li>
  * </ul>
@@ -86,12 +87,18 @@ final class SimulatorControl implements AutoCloseable {
         List<Reply> replies = new ArrayList<>();
         for (JsonNode spec : script) {
             if (spec.has("error")) {
-                replies.add(Reply.error(spec.path("error").path("status").asInt(500),
-                        spec.path("error").path("message").asText("Simulated error")));
+                // a provider failure: {"error":503,"message":"..."} or {"error":{"status":503,"message":"..."}}
+                JsonNode error = spec.path("error");
+                replies.add(error.isObject()
+                        ? Reply.error(error.path("status").asInt(500), error.path("message").asText("Simulated error"))
+                        : Reply.error(error.asInt(), spec.path("message").asText("failed")));
                 continue;
             }
             Reply reply = spec.has("toolCalls") ? Reply.toolCalls(toolCalls(spec.path("toolCalls")))
                     : Reply.text(spec.path("text").asText(""));
+            if (spec.has("reasoning")) {
+                reply = reply.withReasoning(spec.path("reasoning").asText());
+            }
             if (spec.has("chunks")) {
                 reply = reply.chunks(spec.path("chunks").asInt());
             }

@@ -9,7 +9,7 @@ import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.test.context.bean.override.convention.TestBean;
+import org.springframework.test.context.TestPropertySource;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -27,6 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the failover chain they describe: explain never calls a provider, and the real request then tries exactly the
  * attempts explain listed as included, in that order.
  */
+// the base's circuit breaker, except that an open circuit stays open: these tests read it over several HTTP calls,
+// which must not race its half-opening
+@TestPropertySource(properties = "caravan.routing.circuit-breaker.wait-in-open-seconds=600")
 class ExplainTest extends RoutingTestBase {
 
     /** A tier as routes/tiers/ declare them, over the test catalog's models (the real tiers name real models). */
@@ -46,18 +49,8 @@ class ExplainTest extends RoutingTestBase {
     @Autowired
     CamelContext camel;
 
-    /**
-     * The base's circuit breaker, except that an open circuit stays open: the base half-opens it after 400 ms, and
-     * these tests read it over several HTTP calls, which must not race that clock. A bean, because a subclass's
-     * {@code @DynamicPropertySource} cannot override one of its base class.
-     */
-    @TestBean
-    RoutingProperties routingProperties;
-
-    static RoutingProperties routingProperties() {
-        return new RoutingProperties(Duration.ofSeconds(120),
-                new RoutingProperties.CircuitBreaker(50, 4, 3, Duration.ofMinutes(10), 1), 10, 20);
-    }
+    @Autowired
+    ProviderBreakers breakers;
 
     @BeforeEach
     void tierOverTheTestCatalog() throws Exception {
@@ -207,9 +200,7 @@ class ExplainTest extends RoutingTestBase {
     @Test
     void actuator_health_is_out_of_service_when_every_circuit_is_open() throws Exception {
         for (String provider : List.of("alpha", "beta", "gamma", "openai", "anthropic", "google", "mistral")) {
-            for (int i = 0; i < 3; i++) {
-                health.failed(provider, 1_000_000, true, null);
-            }
+            breakers.of(provider).orElseThrow().transitionToOpenState();
         }
 
         HttpResponse<String> response = get("/actuator/health", false);

@@ -5,6 +5,7 @@ import dev.caravan.simulator.Reply;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.springframework.test.context.TestPropertySource;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -14,6 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Failover across providers and models, each trigger through real HTTP against three simulated providers. */
+// short, for the test that waits for an open circuit to half-open
+@TestPropertySource(properties = "caravan.routing.circuit-breaker.wait-in-open-seconds=1")
 class FailoverTest extends RoutingTestBase {
 
     @ParameterizedTest(name = "alpha answers {0}")

@@ -23,7 +23,8 @@ import java.util.List;
 /**
  * A gateway in front of three simulators acting as three providers (alpha and beta speak OpenAI, gamma Anthropic),
  * with the catalog of src/test/resources/routing/catalog.yaml, where models are served by several providers.
- * Circuit breakers open after 3 calls in a window of 4 with half failing, and half-open after 400 ms.
+ * Circuit breakers open after 3 calls in a window of 4 with half failing (half-open after application.yaml's wait;
+ * a test that waits for it sets a shorter one).
  * Pooled provider connections are checked before reuse after 10 ms of idleness, and closed after 1 s of it.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
@@ -59,7 +60,6 @@ public abstract class RoutingTestBase {
         registry.add("caravan.routing.circuit-breaker.sliding-window-size", () -> "4");
         registry.add("caravan.routing.circuit-breaker.minimum-calls", () -> "3");
         registry.add("caravan.routing.circuit-breaker.failure-rate-threshold", () -> "50");
-        registry.add("caravan.routing.circuit-breaker.wait-in-open", () -> "400ms");
         registry.add("caravan.routing.circuit-breaker.half-open-calls", () -> "1");
         // short enough for IdleConnectionTest to see both at work
         registry.add("caravan.upstream.validate-after-inactivity", () -> "10ms");

@@ -17,6 +17,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,6 +31,7 @@ class RouteSchemaTest {
 
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final Schema CAMEL_YAML_DSL = schema();
+    private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{[^{}]+}}");
 
     static Stream<Path> routeFiles() throws IOException {
         return Files.walk(Path.of("routes")).filter(p -> p.toString().endsWith(".yaml")).sorted();
@@ -38,9 +40,41 @@ class RouteSchemaTest {
     @ParameterizedTest
     @MethodSource("routeFiles")
     void route_file_follows_camels_yaml_dsl_schema(Path file) throws IOException {
-        List<Error> errors = CAMEL_YAML_DSL.validate(YAML.readTree(file.toFile()));
+        List<Error> errors = CAMEL_YAML_DSL.validate(YAML.readTree(file.toFile())).stream()
+                .filter(error -> !placeholderForATypedOption(error)).toList();
 
         assertThat(errors).as("%s against schema/camelYamlDsl.json", file).isEmpty();
+    }
+
+    /**
+     * A property placeholder where the schema types an option as a number or a boolean (a circuit breaker's
+     * {@code failureRateThreshold: "{{caravan.routing.circuit-breaker.failure-rate-threshold}}"}): Camel resolves it
+     * before the option is read, and Kaoto shows it as a placeholder, but the schema knows only the resolved type.
+     */
+    static boolean placeholderForATypedOption(Error error) {
+        JsonNode value = error.getInstanceNode();
+        return "type".equals(error.getKeyword()) && value != null && value.isTextual()
+                && PLACEHOLDER.matcher(value.asText()).matches();
+    }
+
+    @Test
+    void a_placeholder_passes_only_where_it_stands_for_the_whole_value() throws IOException {
+        JsonNode route = YAML.readTree("""
+                - route:
+                    from:
+                      uri: direct:x
+                      steps:
+                        - circuitBreaker:
+                            resilience4jConfiguration:
+                              minimumNumberOfCalls: "{{calls}}"
+                              slidingWindowSize: "ten"
+                            steps:
+                              - log: hello
+                """);
+
+        assertThat(CAMEL_YAML_DSL.validate(route).stream().filter(error -> !placeholderForATypedOption(error))
+                .map(error -> error.getInstanceLocation().toString()))
+                .containsExactly("/0/route/from/steps/0/circuitBreaker/resilience4jConfiguration/slidingWindowSize");
     }
 
     @Test
