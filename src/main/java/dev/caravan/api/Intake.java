@@ -7,6 +7,7 @@ import dev.caravan.error.ErrorKind;
 import dev.caravan.error.GatewayException;
 import dev.caravan.identity.Caller;
 import dev.caravan.identity.Scope;
+import dev.caravan.routing.ChainRegistry;
 import dev.caravan.routing.GatewayCall;
 import dev.caravan.routing.RoutingOptions;
 import dev.caravan.routing.RoutingProperties;
@@ -19,6 +20,8 @@ import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -31,14 +34,20 @@ import java.util.Locale;
 @Component
 public class Intake {
 
+    /** The exchange property a hand-written chain sets to the models it chose, for {@link #useChainModels}. */
+    public static final String MODELS_PROPERTY = "caravanModels";
+
     private final ModelCatalog catalog;
     private final TierRegistry tiers;
+    private final ChainRegistry chains;
     private final long maxRequestBytes;
     private final int maxFallbackModels;
 
-    public Intake(ModelCatalog catalog, TierRegistry tiers, ApiProperties properties, RoutingProperties routing) {
+    public Intake(ModelCatalog catalog, TierRegistry tiers, ChainRegistry chains, ApiProperties properties,
+                  RoutingProperties routing) {
         this.catalog = catalog;
         this.tiers = tiers;
+        this.chains = chains;
         this.maxRequestBytes = properties.maxRequestSize().toBytes();
         this.maxFallbackModels = routing.maxFallbackModels();
     }
@@ -134,15 +143,57 @@ public class Intake {
             chain = tiers.tier(tier).orElseThrow(() -> GatewayException.modelNotFound(request.model()));
             TierRegistry.apply(call, chain);
         }
+        String handWritten = call.chain();
+        if (handWritten != null) {
+            if (use != ModelUse.CHAT) {
+                throw GatewayException.invalid("Chains route chat models; '" + request.model()
+                        + "' cannot serve " + use.description() + ".", "model");
+            }
+            String endpoint = chains.endpoint(handWritten);
+            if (endpoint == null) {
+                throw GatewayException.modelNotFound(request.model());
+            }
+            // the failover chain hands the request to it; its models are checked when it sets them (useModels)
+            exchange.setProperty(ChainRegistry.PROPERTY, endpoint);
+        }
         if (caller != null) {
             requireInScope(caller.scope(), call, chain);
         }
-        if (tier == null && catalog.model(request.model()).isEmpty()) {
+        if (tier == null && handWritten == null && catalog.model(request.model()).isEmpty()) {
             throw GatewayException.modelNotFound(request.model());
         }
         requireFitFor(use, call);
         in.setBody(null);
         return call;
+    }
+
+    /**
+     * A hand-written chain's {@code useModels} step: the chain's choice of models ({@code caravanModels}, comma
+     * separated) before the request's own fallbacks, checked as a request's models are at intake (in the catalog, fit
+     * for chat, allowed to a scoped caller).
+     */
+    public void useChainModels(Exchange exchange) {
+        GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
+        String listed = exchange.getProperty(MODELS_PROPERTY, String.class);
+        List<String> models = listed == null ? List.of() : Arrays.stream(listed.split(",")).map(String::strip)
+                .filter(m -> !m.isEmpty()).toList();
+        String chain = exchange.getProperty(ChainRegistry.PROPERTY, String.class);
+        if (models.isEmpty()) {
+            throw new IllegalStateException("the chain route " + chain + " ran useModels without "
+                    + MODELS_PROPERTY + ": fix the route");
+        }
+        for (String model : models) {
+            if (catalog.model(model).isEmpty()) {
+                throw new IllegalStateException("the chain route " + chain + " names '" + model
+                        + "', which the catalog lacks: fix the route or the catalog");
+            }
+        }
+        call.replaceModels(models);
+        Caller caller = exchange.getProperty(Caller.PROPERTY, Caller.class);
+        if (caller != null) {
+            requireInScope(caller.scope(), call, null);
+        }
+        requireFitFor(ModelUse.CHAT, call);
     }
 
     /** Every catalog model the request could reach is fit for {@code use}; unknown fallbacks are the planner's. */
@@ -169,7 +220,8 @@ public class Intake {
             return;
         }
         for (String model : call.models()) {
-            if (scope.allowsModel(model)) {
+            // a hand-written chain is not a model: the models it picks are checked when it sets them
+            if (scope.allowsModel(model) || model.equals(call.requestedModel()) && call.chain() != null) {
                 continue;
             }
             boolean fromTier = tier != null && tier.models().contains(model);

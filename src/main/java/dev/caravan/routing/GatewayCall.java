@@ -77,6 +77,11 @@ public final class GatewayCall {
         return requestedModel.startsWith("tier/") ? requestedModel.substring(5) : null;
     }
 
+    /** The name after {@code chain/} when the request asked for a hand-written chain, else null. */
+    public String chain() {
+        return requestedModel.startsWith("chain/") ? requestedModel.substring(6) : null;
+    }
+
     /** The request was read from Anthropic's Messages API (its Anthropic-only fields are not for other targets). */
     public boolean anthropicClient() {
         return anthropicClient;

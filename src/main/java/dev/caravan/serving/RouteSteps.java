@@ -8,6 +8,7 @@ import dev.caravan.api.AiSdkApi;
 import dev.caravan.api.ChatCompletionsApi;
 import dev.caravan.api.EmbeddingsApi;
 import dev.caravan.api.ImagesApi;
+import dev.caravan.api.Intake;
 import dev.caravan.api.MessagesApi;
 import dev.caravan.api.ResponsesApi;
 import dev.caravan.auth.GatewayKeys;
@@ -15,6 +16,7 @@ import dev.caravan.error.ErrorResponder;
 import dev.caravan.format.anthropic.MessagesErrors;
 import dev.caravan.format.openai.ErrorBody;
 import dev.caravan.routing.AttemptPlan;
+import dev.caravan.routing.ChainRegistry;
 import dev.caravan.routing.EmbeddingCall;
 import dev.caravan.routing.ImageCall;
 import dev.caravan.routing.Failover;
@@ -207,6 +209,28 @@ class RouteSteps {
     @Bean
     Processor admitSpend(SpendGate spend) {
         return spend::admit;
+    }
+
+    /**
+     * True once per request that named a hand-written chain ({@code chain/<name>}), when the failover chain first
+     * sees it: the failover chain then hands it to that chain, which comes back with its models set.
+     */
+    @Bean
+    Predicate entersChain() {
+        return exchange -> {
+            if (exchange.getProperty(ChainRegistry.PROPERTY) == null
+                    || exchange.getProperty(ChainRegistry.ENTERED_PROPERTY) != null) {
+                return false;
+            }
+            exchange.setProperty(ChainRegistry.ENTERED_PROPERTY, true);
+            return true;
+        };
+    }
+
+    /** A hand-written chain's choice of models ({@code caravanModels}), checked as at intake. */
+    @Bean
+    Processor useModels(Intake intake) {
+        return intake::useChainModels;
     }
 
     @Bean

@@ -1,0 +1,107 @@
+package dev.caravan.e2e;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.camel.CamelContext;
+import org.apache.camel.support.PluginHelper;
+import org.apache.camel.support.ResourceHelper;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+import java.io.IOException;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The shipped hand-written chains (routes/chains/), reached by model name ({@code chain/<name>}) over real HTTP: a
+ * weighted A/B split (loadBalance) and routing by the caller's project (choice). Each comes back through the failover
+ * chain, so the answer carries its attempts and the scoped-key and unknown-model rules hold as for any model.
+ */
+@DirtiesContext
+class ChainsTest extends GatewayTestBase {
+
+    private static final String ADMIN_KEY = "cvn-test-admin-key-chains-0123456789";
+
+    @Autowired
+    CamelContext camel;
+
+    @DynamicPropertySource
+    static void adminKey(DynamicPropertyRegistry registry) {
+        registry.add("CARAVAN_ADMIN_KEY", () -> ADMIN_KEY);
+    }
+
+    @Test
+    void splits_four_requests_in_five_to_branch_a_and_one_to_branch_b() throws Exception {
+        Map<String, Integer> served = new HashMap<>();
+        for (int i = 0; i < 50; i++) {
+            HttpResponse<String> response = chat(GATEWAY_KEY, "chain/ab-split");
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(response.headers().firstValue("x-caravan-attempts")).isPresent();
+            served.merge(json(response.body()).at("/provider_metadata/gateway/routing/attempts/0/model").asText(),
+                    1, Integer::sum);
+        }
+
+        assertThat(served).containsOnly(Map.entry("openai/gpt-5-mini", 40), Map.entry("anthropic/claude-haiku-4.5", 10));
+    }
+
+    @Test
+    void routes_a_premium_projects_keys_to_the_larger_models_and_everyone_else_to_the_smaller() throws Exception {
+        String premium = json(admin("POST", "/v1/admin/projects", "{\"name\":\"premium\"}").body()).path("id").asText();
+        String premiumKey = json(admin("POST", "/v1/admin/keys",
+                "{\"name\":\"p\",\"projectId\":\"" + premium + "\"}").body()).path("secret").asText();
+        // the shipped file, with this test's project as the premium one (caravan.chains.premium-projects)
+        String route = Files.readString(Path.of("routes/chains/premium-first.yaml"))
+                .replace("{{caravan.chains.premium-projects:}}", premium);
+        PluginHelper.getRoutesLoader(camel).updateRoutes(ResourceHelper.fromString("premium-first.yaml", route));
+
+        JsonNode forPremium = json(chat(premiumKey, "chain/premium-first").body());
+        JsonNode forOthers = json(chat(GATEWAY_KEY, "chain/premium-first").body());
+
+        assertThat(forPremium.at("/provider_metadata/gateway/routing/attempts/0/model").asText())
+                .isEqualTo("anthropic/claude-sonnet-4.6");
+        assertThat(forOthers.at("/provider_metadata/gateway/routing/attempts/0/model").asText())
+                .isEqualTo("openai/gpt-5-mini");
+    }
+
+    @Test
+    void a_scoped_key_may_not_reach_through_a_chain_a_model_it_may_not_use() throws Exception {
+        String narrow = json(admin("POST", "/v1/admin/keys", """
+                {"name":"narrow","models":["anthropic/*"]}""").body()).path("secret").asText();
+
+        HttpResponse<String> refused = chat(narrow, "chain/premium-first");
+
+        assertThat(refused.statusCode()).isEqualTo(403);
+        assertThat(json(refused.body()).at("/error/code").asText()).isEqualTo("permission_denied");
+        assertThat(SIMULATOR.requests()).isEmpty();
+    }
+
+    @Test
+    void an_unknown_chain_is_an_unknown_model() throws Exception {
+        HttpResponse<String> response = chat(GATEWAY_KEY, "chain/no-such-chain");
+
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(json(response.body()).at("/error/code").asText()).isEqualTo("model_not_found");
+    }
+
+    private HttpResponse<String> chat(String key, String model) throws IOException, InterruptedException {
+        return http.send(post("/v1/chat/completions", simpleRequest(model, false))
+                .setHeader("Authorization", "Bearer " + key).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> admin(String method, String path, String json)
+            throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20))
+                .method(method, HttpRequest.BodyPublishers.ofString(json))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + ADMIN_KEY).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+}
