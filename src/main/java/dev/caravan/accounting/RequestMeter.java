@@ -102,6 +102,17 @@ public final class RequestMeter implements StreamOutcome {
     }
 
     /**
+     * The request, admitted once, came back to the failover chain with other models (a hand-written chain's next
+     * branch): its admission now covers {@code wider}'s worst case too. Rate limits are not taken again.
+     */
+    void widen(SpendControl control, dev.caravan.budget.SpendRequest wider) {
+        if (admission == null) {
+            throw new IllegalStateException("spend was widened before it was admitted: fix the chain route");
+        }
+        this.admission = control.widen(admission, wider);
+    }
+
+    /**
      * The response head is about to go out (the request's exit step; a stream's head before its first event):
      * returns the gateway's own time so far, from the request's arrival less {@code providerWaitNanos}, the time
      * spent waiting on providers, and keeps it for the request's {@link SettledRequest}.

@@ -25,7 +25,7 @@ public class Settlement {
 
     public void settle(Exchange exchange) {
         Message message = exchange.getMessage();
-        AttemptPlan plan = exchange.getProperty(AttemptPlan.PROPERTY, AttemptPlan.class);
+        AttemptPlan plan = AttemptPlan.of(exchange);
         if (plan != null && !plan.records().isEmpty()) {
             message.setHeader("x-caravan-attempts", RoutingMetadata.header(plan));
         }

@@ -50,9 +50,14 @@ public class SpendGate {
         Caller caller = meter.caller();
         String user = call.options().user();
         BigDecimal maxCost = call.options().maxCost();
+        // a hand-written chain's next branch, back with other models after its plan ran out: admitted once, its
+        // reservation widened to the new models' worst case (maxCost applies to them as to the first)
+        boolean again = plan.isAdmitted();
         // rate limits charge a request's real tokens when it ends: only budgets and maxCost need its worst case
         if (maxCost == null && budgets.budgetsFor(caller, user).isEmpty()) {
-            meter.admitted(control.admit(new SpendRequest(caller, user, BigDecimal.ZERO, false)));
+            if (!again) {
+                meter.admitted(control.admit(new SpendRequest(caller, user, BigDecimal.ZERO, false)));
+            }
             plan.admitted();
             return;
         }
@@ -70,7 +75,12 @@ public class SpendGate {
             worst = worst.max(worstOf.apply(attempt));
             allByok &= call.options().byok().has(attempt.provider());
         }
-        meter.admitted(control.admit(new SpendRequest(caller, user, worst, allByok)));
+        SpendRequest request = new SpendRequest(caller, user, worst, allByok);
+        if (again) {
+            meter.widen(control, request);
+        } else {
+            meter.admitted(control.admit(request));
+        }
         plan.admitted();
     }
 

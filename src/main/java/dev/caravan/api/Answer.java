@@ -40,7 +40,7 @@ final class Answer {
 
     static Answer of(Exchange exchange) {
         GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
-        AttemptPlan plan = exchange.getProperty(AttemptPlan.PROPERTY, AttemptPlan.class);
+        AttemptPlan plan = AttemptPlan.of(exchange);
         RequestMeter meter = exchange.getProperty(RequestMeter.PROPERTY, RequestMeter.class);
         meter.served(Served.of(call, plan));
         Answer answer = new Answer(call, plan, meter, exchange.getMessage());

@@ -133,6 +133,8 @@ public class Intake {
         GatewayCall call = new GatewayCall(request, options);
         // kept before the model is checked: a refusal's usage record still names the model, user and tags asked for
         exchange.setProperty(GatewayCall.PROPERTY, call);
+        // the request's own exchange, before a chain's EIPs copy it: a stream's on-completions belong to it
+        exchange.setProperty(GatewayCall.REQUEST_EXCHANGE_PROPERTY, exchange);
         String tier = call.tier();
         TierRegistry.Tier chain = null;
         if (tier != null && use != ModelUse.CHAT) {

@@ -132,6 +132,11 @@ public final class Budgets {
      */
     public record Reservation(String id, List<BudgetLine> lines, long worstCaseNanos, Ledger outageLedger) {
 
+        /** The same reservation for some of its budgets only, to settle them apart from the rest. */
+        Reservation withLines(List<BudgetLine> some) {
+            return lines.equals(some) ? this : new Reservation(id, List.copyOf(some), worstCaseNanos, outageLedger);
+        }
+
         /** {@value StoreOutage#HEADER} naming the budgets when held locally; else none. */
         public Map<String, String> headers() {
             return outageLedger == null ? Map.of() : Map.of(StoreOutage.HEADER,

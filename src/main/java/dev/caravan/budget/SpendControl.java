@@ -9,6 +9,14 @@ public interface SpendControl {
     /** Admits the request (reserving its worst case under hard budgets, taking from rate limits) or refuses it. */
     Admission admit(SpendRequest request);
 
+    /**
+     * A request already {@code held} under its budgets may now cost up to {@code wider}'s worst case (a hand-written
+     * chain moved it on to other models): reserves what the held admission does not cover yet, or refuses with the
+     * 402 as {@link #admit} would. Rate limits are not taken again: it is still one request. Returns the admission
+     * to settle from then on (once, as ever).
+     */
+    Admission widen(Admission held, SpendRequest wider);
+
     /** An admitted request: its rate-limit headers now, its real cost once it is over. */
     interface Admission {
 

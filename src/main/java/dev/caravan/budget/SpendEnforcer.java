@@ -3,8 +3,12 @@ package dev.caravan.budget;
 import dev.caravan.ratelimit.RateLimiter;
 
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
@@ -45,25 +49,53 @@ public final class SpendEnforcer implements SpendControl {
             }
             throw refused;
         }
-        return rate == null && reservation == null ? UNLIMITED : new Admitted(rate, reservation);
+        return rate == null && reservation == null ? UNLIMITED
+                : new Admitted(rate, reservation == null ? List.of() : List.of(reservation), request.byok());
+    }
+
+    @Override
+    public Admission widen(Admission held, SpendRequest wider) {
+        RateLimiter.Admission rate = held instanceof Admitted admitted ? admitted.rate : null;
+        List<Budgets.Reservation> reservations = held instanceof Admitted admitted ? admitted.reservations
+                : List.of();
+        long covered = reservations.stream().mapToLong(Budgets.Reservation::worstCaseNanos).sum();
+        boolean coveredByByok = held instanceof Admitted admitted && admitted.byok;
+        // a first admission all on the caller's own keys left out the budgets that exclude BYOK: a gateway-paid
+        // branch owes them its whole worst case (those that include BYOK are then held twice until settled: safe)
+        long owed = coveredByByok && !wider.byok() ? Money.nanos(wider.worstCaseCost())
+                : Money.nanos(wider.worstCaseCost()) - covered;
+        if (owed <= 0) {
+            return held;
+        }
+        Budgets.Reservation more = budgets.reserve(new SpendRequest(wider.caller(), wider.user(),
+                Money.usd(owed), wider.byok()));
+        if (more == null) {
+            return held;
+        }
+        List<Budgets.Reservation> all = new ArrayList<>(reservations);
+        all.add(more);
+        return new Admitted(rate, all, coveredByByok && wider.byok());
     }
 
     private final class Admitted implements Admission {
 
         private final RateLimiter.Admission rate;
-        private final Budgets.Reservation reservation;
+        /** The first reservation is charged the real cost; any a widening added are released at settle. */
+        private final List<Budgets.Reservation> reservations;
+        private final boolean byok;
         // the flow promises one settle per request; a second one must not release a reservation twice
         private final AtomicBoolean settled = new AtomicBoolean();
 
-        Admitted(RateLimiter.Admission rate, Budgets.Reservation reservation) {
+        Admitted(RateLimiter.Admission rate, List<Budgets.Reservation> reservations, boolean byok) {
             this.rate = rate;
-            this.reservation = reservation;
+            this.reservations = reservations;
+            this.byok = byok;
         }
 
         @Override
         public Map<String, String> headers() {
             Map<String, String> limits = rate == null ? Map.of() : rate.headers();
-            Map<String, String> degraded = reservation == null ? Map.of() : reservation.headers();
+            Map<String, String> degraded = reservations.isEmpty() ? Map.of() : reservations.getFirst().headers();
             if (degraded.isEmpty()) {
                 return limits;
             }
@@ -82,8 +114,19 @@ public final class SpendEnforcer implements SpendControl {
             if (!settled.compareAndSet(false, true)) {
                 return;
             }
-            if (reservation != null) {
-                budgets.settle(reservation, actualCost, servedByByok);
+            // each budget is charged the real cost once, by the first reservation that holds it; a widening's
+            // reservations of the same budgets are released
+            Set<String> charged = new HashSet<>();
+            for (Budgets.Reservation held : reservations) {
+                List<BudgetLine> first = new ArrayList<>();
+                List<BudgetLine> again = new ArrayList<>();
+                held.lines().forEach(line -> (charged.add(line.budget().id()) ? first : again).add(line));
+                if (!first.isEmpty()) {
+                    budgets.settle(held.withLines(first), actualCost, servedByByok);
+                }
+                if (!again.isEmpty()) {
+                    budgets.settle(held.withLines(again), BigDecimal.ZERO, servedByByok);
+                }
             }
             if (rate != null) {
                 rate.settle(actualTokens);

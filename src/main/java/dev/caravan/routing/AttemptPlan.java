@@ -30,6 +30,32 @@ public final class AttemptPlan {
         this.plan = List.copyOf(attempts);
     }
 
+    /**
+     * The request's plan: the exchange's, or else its {@link GatewayCall}'s. A chain's EIPs may run the failover
+     * chain on copies of the request's exchange (a {@code failoverLoadBalancer} makes one per branch), and a branch
+     * that failed leaves its plan only on its copy; the call is one object all copies share.
+     */
+    public static AttemptPlan of(org.apache.camel.Exchange exchange) {
+        AttemptPlan plan = exchange.getProperty(PROPERTY, AttemptPlan.class);
+        if (plan != null) {
+            return plan;
+        }
+        GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
+        return call == null ? null : call.plan();
+    }
+
+    /**
+     * The request comes back to the failover chain with other models (a hand-written chain's next branch after this
+     * plan ran out): these attempts follow, and what was tried, the admission and the last failure stay, so the
+     * request is admitted once and its attempts header tells every attempt.
+     */
+    public void continueWith(List<Attempt> attempts) {
+        this.plan = List.copyOf(attempts);
+        this.next = 0;
+        this.current = null;
+        this.succeeded = false;
+    }
+
     /** True while no attempt has succeeded and the plan has attempts left. */
     public boolean inProgress() {
         return !succeeded && next < plan.size();

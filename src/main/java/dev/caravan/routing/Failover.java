@@ -60,13 +60,22 @@ public class Failover {
                     .orElse(0);
             if (wait > 0) {
                 // every provider asked to be left alone for a while: the client should wait as long
-                throw new GatewayException(ErrorKind.RATE_LIMITED, "Every provider of '" + call.requestedModel()
-                        + "' is rate-limited; retry after " + wait + " s.", null, null, wait);
+                throw ProvidersExhausted.of(new GatewayException(ErrorKind.RATE_LIMITED, "Every provider of '"
+                        + call.requestedModel() + "' is rate-limited; retry after " + wait + " s.", null, null,
+                        wait));
             }
-            throw unavailable(call, planned.stream().map(p -> p.attempt().provider() + " (" + p.reason() + ")")
-                    .distinct().toList());
+            throw ProvidersExhausted.of(unavailable(call, planned.stream()
+                    .map(p -> p.attempt().provider() + " (" + p.reason() + ")").distinct().toList()));
         }
-        exchange.setProperty(AttemptPlan.PROPERTY, new AttemptPlan(included));
+        AttemptPlan plan = call.plan();
+        if (plan == null) {
+            plan = new AttemptPlan(included);
+            call.usePlan(plan);
+        } else {
+            // back from a chain's branch whose plan ran out: the next branch's models continue the same plan
+            plan.continueWith(included);
+        }
+        exchange.setProperty(AttemptPlan.PROPERTY, plan);
     }
 
     public void begin(Exchange exchange) {
@@ -90,12 +99,15 @@ public class Failover {
             FirstByteWatch.arm(exchange, TimeUnit.MILLISECONDS.toNanos(millis), watchdog);
             exchange.setProperty(GatewayCall.PROVIDER_PROPERTY, attempt.provider());
             exchange.setProperty(GatewayCall.PROVIDER_ROUTE_PROPERTY, call.providerRoute(attempt.provider()));
-            exchange.setProperty(GatewayCall.REQUEST_EXCHANGE_PROPERTY, exchange);
+            // set at intake on the request's own exchange; a chain's copy of it (a load balancer's) must keep that
+            if (exchange.getProperty(GatewayCall.REQUEST_EXCHANGE_PROPERTY) == null) {
+                exchange.setProperty(GatewayCall.REQUEST_EXCHANGE_PROPERTY, exchange);
+            }
             RequestTrace.of(exchange).attemptBegan(attempt.provider(), attempt.model().id(),
                     attempt.providerModel(), providers.get(attempt.provider()).baseUrl());
             return;
         }
-        throw noneLeft(call, plan);
+        throw ProvidersExhausted.of(noneLeft(call, plan));
     }
 
     /** The error for a request whose plan ran out with its last attempts skipped. */
@@ -156,7 +168,7 @@ public class Failover {
                     == CircuitBreaker.State.HALF_OPEN ? "half-open, its trial calls in flight" : "open"));
             RequestTrace.of(exchange).attemptFailed("circuit_open", null);
             if (!plan.hasNextAttempt()) {
-                throw noneLeft(call, plan);
+                throw ProvidersExhausted.of(noneLeft(call, plan));
             }
             return;
         }
@@ -174,7 +186,7 @@ public class Failover {
             throw error;
         }
         if (!plan.hasNextAttempt()) {
-            throw error;
+            throw ProvidersExhausted.of(error);
         }
     }
 

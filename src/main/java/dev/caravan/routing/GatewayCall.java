@@ -44,6 +44,7 @@ public final class GatewayCall {
     private List<String> models;
     private Attempt current;
     private String operation = CHAT;
+    private AttemptPlan plan;
     /** Time spent waiting on providers so far, and when the wait in progress began (0: none is). */
     private long providerWaitNanos;
     private long waitingSince;
@@ -199,5 +200,14 @@ public final class GatewayCall {
     public long providerWaitNanos() {
         long since = waitingSince;
         return providerWaitNanos + (since == 0 ? 0 : System.nanoTime() - since);
+    }
+
+    /** The request's attempt plan, once the failover chain has made one (see {@link AttemptPlan#of}). */
+    public AttemptPlan plan() {
+        return plan;
+    }
+
+    void usePlan(AttemptPlan plan) {
+        this.plan = plan;
     }
 }
