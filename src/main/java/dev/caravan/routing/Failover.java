@@ -145,6 +145,20 @@ public class Failover {
         exchange.setProperty(SET_ASIDE_PROPERTY, error);
     }
 
+    /**
+     * Judges a failed branch inside a chain's own circuitBreaker EIP (routes/chains/premium-first.yaml): the end of
+     * the branch's plan on errors another vendor could fix ({@link ProvidersExhausted}) goes on to the breaker, which
+     * counts it and runs its fallback; any other error is the client's and would fail the fallback the same way, so
+     * it is set aside for {@link #raiseSetAside}, after the breaker.
+     */
+    public void judgeBranch(Exchange exchange) {
+        Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
+        if (caught instanceof ProvidersExhausted exhausted) {
+            throw exhausted;
+        }
+        exchange.setProperty(SET_ASIDE_PROPERTY, ErrorResponder.classify(caught, null));
+    }
+
     /** After the breaker: raises the error {@link #judge} set aside as not the provider's fault. */
     public void raiseSetAside(Exchange exchange) {
         GatewayException error = exchange.getProperty(SET_ASIDE_PROPERTY, GatewayException.class);

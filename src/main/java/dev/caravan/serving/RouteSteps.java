@@ -268,6 +268,12 @@ class RouteSteps {
         return attempts::judge;
     }
 
+    /** In a chain's own circuitBreaker EIP, around a branch: as {@code judgeUpstreamFailure}, for whole branches. */
+    @Bean
+    Processor judgeBranchFailure(Failover attempts) {
+        return attempts::judgeBranch;
+    }
+
     @Bean
     Processor raiseSetAside(Failover attempts) {
         return attempts::raiseSetAside;
