@@ -29,7 +29,7 @@ SIM=$(port); GW=$(port)
   org.springframework.boot.loader.launch.PropertiesLauncher --port "$SIM" --first-chunk-delay-ms 0 \
   --chunk-delay-ms 0 --chunks 4 >"$OUT/sim.log" 2>&1 & PIDS+=($!)
 (cd "$ROOT" && exec env -u OPENAI_API_KEY -u MISTRAL_API_KEY -u ANTHROPIC_API_KEY -u GOOGLE_API_KEY \
-  OPENAI_BASE_URL="http://127.0.0.1:$SIM/v1" ANTHROPIC_BASE_URL="http://127.0.0.1:$SIM" \
+  OPENAI_BASE_URL="http://127.0.0.1:$SIM/v1" MISTRAL_BASE_URL="http://127.0.0.1:$SIM/v1" ANTHROPIC_BASE_URL="http://127.0.0.1:$SIM" \
   GOOGLE_BASE_URL="http://127.0.0.1:$SIM" AI_GATEWAY_API_KEY=$KEY "$JAVA" -Xmx1g -jar "$JAR" \
   --server.port="$GW" --caravan.simulator.enabled=false --caravan.routes.directory="$ROOT/routes" \
   --spring.datasource.url="jdbc:h2:mem:shadow;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH" \
