@@ -83,6 +83,16 @@ public class Metering {
                 bodyLogging.open(caller));
     }
 
+    /**
+     * A meter for a shadow copy of the request {@code primary} meters (routes/chains/shadow.yaml): a fresh generation
+     * id, its record marked with the primary's, the same caller and API, timed from now (the copy's own start), no
+     * trace and no bodies kept. {@code countsSpend}: whether it takes the caller's budgets and rate limits.
+     */
+    public RequestMeter openShadow(RequestMeter primary, boolean countsSpend) {
+        return new RequestMeter(this, GenerationIds.next(), primary.caller(), primary.api(), System.nanoTime(),
+                RequestTrace.NONE, null, primary.generationId(), countsSpend);
+    }
+
     /** The request's path without its query (which may carry anything). */
     private static String path(String uri) {
         int query = uri == null ? -1 : uri.indexOf('?');

@@ -44,6 +44,10 @@ public final class RequestMeter implements StreamOutcome {
     private final RequestTrace trace;
     /** The request's bodies as they are kept for its project, or null when they are not. */
     private final BodyCapture bodies;
+    /** For a shadow copy, the primary request's generation id; null for a client's own request. */
+    private final String shadowOf;
+    /** The request takes its caller's budgets and rate limits ({@code admitSpend}): a shadow copy only if told to. */
+    private final boolean countsSpend;
     private volatile long overheadNanos;
     private volatile ErrorKind errorKind;
     private final AtomicBoolean finished = new AtomicBoolean();
@@ -67,6 +71,13 @@ public final class RequestMeter implements StreamOutcome {
 
     RequestMeter(Metering metering, String generationId, Caller caller, String api, long arrivalNanos,
                  RequestTrace trace, BodyCapture bodies) {
+        this(metering, generationId, caller, api, arrivalNanos, trace, bodies, null, true);
+    }
+
+    RequestMeter(Metering metering, String generationId, Caller caller, String api, long arrivalNanos,
+                 RequestTrace trace, BodyCapture bodies, String shadowOf, boolean countsSpend) {
+        this.shadowOf = shadowOf;
+        this.countsSpend = countsSpend;
         this.trace = trace;
         this.bodies = bodies;
         this.metering = metering;
@@ -84,6 +95,20 @@ public final class RequestMeter implements StreamOutcome {
 
     public Caller caller() {
         return caller;
+    }
+
+    String api() {
+        return api;
+    }
+
+    /** The primary request's generation id when this meters a shadow copy of it, else null. */
+    public String shadowOf() {
+        return shadowOf;
+    }
+
+    /** False for a shadow copy that must not take its caller's budgets and rate limits. */
+    public boolean countsSpend() {
+        return countsSpend;
     }
 
     /** How the request was routed: from now on its record names its model, options and attempts. */

@@ -47,6 +47,11 @@ public class SpendGate {
         GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
         AttemptPlan plan = exchange.getProperty(AttemptPlan.PROPERTY, AttemptPlan.class);
         RequestMeter meter = exchange.getProperty(RequestMeter.PROPERTY, RequestMeter.class);
+        if (!meter.countsSpend()) {
+            // a shadow copy is the gateway's evaluation, not the caller's spend: no budget, rate limit or maxCost
+            plan.admitted();
+            return;
+        }
         Caller caller = meter.caller();
         String user = call.options().user();
         BigDecimal maxCost = call.options().maxCost();

@@ -47,7 +47,8 @@ final class UsageRecords {
                 finishReason,
                 latencyMs,
                 ttftMs,
-                bodies);
+                bodies,
+                meter.shadowOf());
     }
 
     private static Long toLong(Integer value) {

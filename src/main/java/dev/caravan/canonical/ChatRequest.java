@@ -100,6 +100,16 @@ public record ChatRequest(
                 seed, presencePenalty, frequencyPenalty, user, extra);
     }
 
+    /**
+     * A copy asked for as a whole answer (no stream, no stream options), with its own {@link #extra} map: a shadow
+     * copy's request (routes/chains/shadow.yaml), which must share nothing mutable with the client's.
+     */
+    public ChatRequest asWholeAnswerCopy() {
+        return new ChatRequest(model, messages, false, null, temperature, topP, maxTokens,
+                maxCompletionTokens, stop, tools, toolChoice, parallelToolCalls, responseFormat, reasoningEffort, n,
+                seed, presencePenalty, frequencyPenalty, user, new LinkedHashMap<>(extra));
+    }
+
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record StreamOptions(Boolean includeUsage) {
     }

@@ -19,6 +19,7 @@ import dev.caravan.ratelimit.BucketStore;
 import dev.caravan.ratelimit.LocalBuckets;
 import dev.caravan.ratelimit.RateLimiter;
 import dev.caravan.ratelimit.RedisBuckets;
+import dev.caravan.shadow.ShadowProperties;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import org.springframework.beans.factory.ObjectProvider;
@@ -42,8 +43,9 @@ public class SpendConfiguration {
 
     /** Read while a request waits (seeding a budget's account, {@code /v1/credits}): the request path's timeout. */
     @Bean
-    public RecordedSpend recordedSpend(JdbcTemplate jdbc, ControlPlaneProperties controlPlane) {
-        return new RecordedSpend(RequestPathJdbc.template(jdbc, controlPlane.queryTimeout()));
+    public RecordedSpend recordedSpend(JdbcTemplate jdbc, ControlPlaneProperties controlPlane, ShadowProperties shadow) {
+        return new RecordedSpend(RequestPathJdbc.template(jdbc, controlPlane.queryTimeout()),
+                shadow.countAgainstBudget());
     }
 
     @Bean

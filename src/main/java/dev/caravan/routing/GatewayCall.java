@@ -59,6 +59,18 @@ public final class GatewayCall {
         options.models().stream().filter(m -> !m.equals(request.model())).forEach(this.models::add);
     }
 
+    /**
+     * A fresh call for a shadow copy of this request (routes/chains/shadow.yaml): the request as a whole answer with
+     * its own mutable parts ({@link ChatRequest#asWholeAnswerCopy}), {@link RoutingOptions#forShadow} options, no
+     * attempt, warnings or provider wait of this one's, and no client body (the copy's model may speak any format, and
+     * the body asked for a stream), so nothing the primary's chain changes afterwards reaches the copy or back.
+     */
+    public GatewayCall forShadow() {
+        GatewayCall copy = new GatewayCall(request.asWholeAnswerCopy(), options.forShadow());
+        copy.anthropicClient = anthropicClient;
+        return copy;
+    }
+
     /** The request as the current attempt should send it (a tier may have capped it). */
     public ChatRequest request() {
         return request;

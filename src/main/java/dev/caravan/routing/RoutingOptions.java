@@ -47,6 +47,17 @@ public record RoutingOptions(List<String> order, List<String> only, List<String>
         return new RoutingOptions(order, only, models, providerTimeouts, user, tags, caching, maxCost, byok);
     }
 
+    /**
+     * These options for a shadow copy of the request (routes/chains/shadow.yaml): the same providers it may use
+     * ({@code only}, {@code order}, timeouts), user, tags and caching, but none of its fallback models (the copy
+     * evaluates its candidate alone), no {@code maxCost} (it spends no budget) and none of the caller's own provider
+     * keys (the gateway pays for its evaluation, not the caller).
+     */
+    public RoutingOptions forShadow() {
+        return new RoutingOptions(order, only, List.of(), providerTimeouts, user, tags, caching, null,
+                ByokCredentials.NONE);
+    }
+
     public boolean autoCaching() {
         return "auto".equals(caching);
     }

@@ -21,10 +21,13 @@ import dev.caravan.routing.EmbeddingCall;
 import dev.caravan.routing.ImageCall;
 import dev.caravan.routing.Failover;
 import dev.caravan.routing.UpstreamCall;
+import dev.caravan.shadow.ShadowTraffic;
 import org.apache.camel.Predicate;
 import org.apache.camel.Processor;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+
+import java.util.concurrent.ExecutorService;
 
 /**
  * The chat request's steps (API route, failover chain, provider routes) as {@link Processor} and {@link Predicate} beans, which the
@@ -231,6 +234,37 @@ class RouteSteps {
     @Bean
     Processor useModels(Intake intake) {
         return intake::useChainModels;
+    }
+
+    /**
+     * The shadow chain's pool (routes/chains/shadow.yaml, {@code wireTap: executorService}): bounded, and a copy it
+     * has no room for is dropped and counted, never waited for.
+     */
+    @Bean
+    ExecutorService shadowExecutor(ShadowTraffic shadow) {
+        return shadow.executor();
+    }
+
+    /** The wireTap's {@code onPrepare}: the shadow copy keeps nothing of the primary's but its caller and request. */
+    @Bean
+    Processor copyForShadow(ShadowTraffic shadow) {
+        return shadow::copy;
+    }
+
+    /** First step of a shadow copy, on the shadow pool: its own usage record opens, marked with the primary's id. */
+    @Bean
+    Processor meterShadow(ShadowTraffic shadow) {
+        return shadow::meter;
+    }
+
+    @Bean
+    Processor settleShadow(ShadowTraffic shadow) {
+        return shadow::settle;
+    }
+
+    @Bean
+    Processor shadowFailed(ShadowTraffic shadow) {
+        return shadow::failed;
     }
 
     @Bean

@@ -13,7 +13,9 @@ import java.util.Locale;
  * OpenRouter's) generation lookup first, Caravan's own after. {@code latency} is the time to the first token and
  * {@code generation_time} the time to the last byte, both in milliseconds; {@code usage} repeats
  * {@code total_cost}, as in Vercel's answer. {@code tokens_*} and {@code native_tokens_*} are the same figures: Caravan
- * counts what the provider reports, with no normalised tokenizer of its own. Null fields are left out.
+ * counts what the provider reports, with no normalised tokenizer of its own. {@code traffic} is {@code primary} for a
+ * client's request and {@code shadow} for its copy to a candidate model, which names the primary's id in
+ * {@code shadow_of} (routes/chains/shadow.yaml). Null fields are left out.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record GenerationView(
@@ -47,7 +49,9 @@ public record GenerationView(
         String outcome,
         int status,
         String errorCode,
-        boolean tokensEstimated) {
+        boolean tokensEstimated,
+        String traffic,
+        String shadowOf) {
 
     public static GenerationView of(UsageRecord r) {
         return new GenerationView(r.id(), r.costUsd(), r.costUsd(), r.createdAt().toString(),
@@ -56,6 +60,6 @@ public record GenerationView(
                 r.outputTokens(), r.inputTokens(), r.outputTokens(), r.cachedReadTokens(), r.cacheWriteTokens(),
                 r.reasoningTokens(), r.finishReason(), r.requestedModel(), r.providerModel(), r.keyId(),
                 r.projectId(), r.user(), r.tags(), r.attempts(), r.outcome().name().toLowerCase(Locale.ROOT),
-                r.httpStatus(), r.errorCode(), r.tokensEstimated());
+                r.httpStatus(), r.errorCode(), r.tokensEstimated(), r.traffic(), r.shadowOf());
     }
 }

@@ -19,7 +19,9 @@ public enum GroupBy {
     PROJECT("r.project_id"),
     USER("r.end_user"),
     // a request with two tags counts under both; one without any under null
-    TAG("t.tag");
+    TAG("t.tag"),
+    // primary (a client's request) or shadow (its copy to a candidate model, routes/chains/shadow.yaml)
+    TRAFFIC("CASE WHEN r.shadow_of IS NULL THEN 'primary' ELSE 'shadow' END");
 
     private final String expression;
 

@@ -14,7 +14,9 @@ import java.util.Map;
  * One group of {@code GET /v1/report}, in Vercel's shape: the group under its dimension's name ({@code "model":
  * "openai/gpt-5"}), then the sums. {@code input_tokens} counts every prompt token, cached reads and cache writes
  * included (OpenAI's convention, as in the usage of a response); {@code market_cost} equals {@code total_cost}, as
- * Caravan charges catalog prices without a markup.
+ * Caravan charges catalog prices without a markup. {@code shadow_request_count} and {@code shadow_cost} are the part
+ * of the group's figures that shadow copies made (routes/chains/shadow.yaml; zero without them), which
+ * {@code group_by=traffic} shows as groups of their own.
  */
 @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
 public record ReportRow(
@@ -27,7 +29,9 @@ public record ReportRow(
         long cachedInputTokens,
         long cacheCreationInputTokens,
         long reasoningTokens,
-        long requestCount) {
+        long requestCount,
+        long shadowRequestCount,
+        BigDecimal shadowCost) {
 
     /** The group's field; null (a request with no user, no tag, ...) is written as null, not left out. */
     @JsonAnyGetter

@@ -37,6 +37,8 @@ import java.util.List;
  * @param latencyMs        from arrival to the last byte
  * @param ttftMs           from arrival to the first token (streams; for a non-stream the same as latency)
  * @param bodies           the request's bodies when its project keeps them ({@code request_bodies}), else null
+ * @param shadowOf         for a shadow copy (routes/chains/shadow.yaml), the generation id of the primary request it
+ *                         mirrors; null for every request a client made
  */
 public record UsageRecord(
         String id,
@@ -65,7 +67,26 @@ public record UsageRecord(
         String finishReason,
         Long latencyMs,
         Long ttftMs,
-        RequestBodies bodies) {
+        RequestBodies bodies,
+        String shadowOf) {
+
+    /** {@link #traffic()} of a request a client made. */
+    public static final String PRIMARY = "primary";
+    /** {@link #traffic()} of a shadow copy. */
+    public static final String SHADOW = "shadow";
+
+    /** A client's request's record, with or without bodies. */
+    public UsageRecord(String id, Instant createdAt, String keyId, String projectId, String user, List<String> tags,
+                       String requestedModel, String servedModel, String provider, String providerModel,
+                       List<AttemptRecord> attempts, Long inputTokens, Long outputTokens, Long cachedReadTokens,
+                       Long cacheWriteTokens, Long reasoningTokens, boolean tokensEstimated, BigDecimal costUsd,
+                       boolean byok, boolean streamed, Outcome outcome, int httpStatus, String errorCode,
+                       String finishReason, Long latencyMs, Long ttftMs, RequestBodies bodies) {
+        this(id, createdAt, keyId, projectId, user, tags, requestedModel, servedModel, provider, providerModel,
+                attempts, inputTokens, outputTokens, cachedReadTokens, cacheWriteTokens, reasoningTokens,
+                tokensEstimated, costUsd, byok, streamed, outcome, httpStatus, errorCode, finishReason, latencyMs,
+                ttftMs, bodies, null);
+    }
 
     /** A record without bodies, as most are. */
     public UsageRecord(String id, Instant createdAt, String keyId, String projectId, String user, List<String> tags,
@@ -77,12 +98,17 @@ public record UsageRecord(
         this(id, createdAt, keyId, projectId, user, tags, requestedModel, servedModel, provider, providerModel,
                 attempts, inputTokens, outputTokens, cachedReadTokens, cacheWriteTokens, reasoningTokens,
                 tokensEstimated, costUsd, byok, streamed, outcome, httpStatus, errorCode, finishReason, latencyMs,
-                ttftMs, null);
+                ttftMs, null, null);
     }
 
     public UsageRecord {
         tags = tags == null ? List.of() : List.copyOf(tags);
         attempts = attempts == null ? List.of() : List.copyOf(attempts);
+    }
+
+    /** {@value #SHADOW} for a shadow copy, else {@value #PRIMARY}: the report's {@code traffic} group. */
+    public String traffic() {
+        return shadowOf == null ? PRIMARY : SHADOW;
     }
 
     public enum Outcome { SUCCESS, ERROR, CANCELLED }

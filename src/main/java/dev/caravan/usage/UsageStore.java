@@ -35,8 +35,8 @@ public class UsageStore {
             INSERT INTO usage_records (id, created_at, key_id, project_id, end_user, requested_model, served_model,
                 provider, provider_model, attempts, input_tokens, output_tokens, cached_read_tokens,
                 cache_write_tokens, reasoning_tokens, tokens_estimated, cost_usd, is_byok, streamed, outcome,
-                http_status, error_code, finish_reason, latency_ms, ttft_ms)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                http_status, error_code, finish_reason, latency_ms, ttft_ms, shadow_of)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT DO NOTHING""";
     private static final String INSERT_TAG = "INSERT INTO usage_tags (usage_id, tag) VALUES (?, ?) ON CONFLICT DO NOTHING";
     private static final String INSERT_BODIES = """
@@ -106,7 +106,10 @@ public class UsageStore {
         String sql = "SELECT " + group + " AS grp, COUNT(*) AS requests, SUM(r.cost_usd) AS cost, "
                 + "SUM(r.input_tokens) AS input, SUM(r.output_tokens) AS output, "
                 + "SUM(r.cached_read_tokens) AS cached, SUM(r.cache_write_tokens) AS cache_write, "
-                + "SUM(r.reasoning_tokens) AS reasoning FROM usage_records r "
+                + "SUM(r.reasoning_tokens) AS reasoning, "
+                // a shadow copy's share of every group, so that no grouping mixes it in unseen
+                + "SUM(CASE WHEN r.shadow_of IS NULL THEN 0 ELSE 1 END) AS shadow_requests, "
+                + "SUM(CASE WHEN r.shadow_of IS NULL THEN 0 ELSE r.cost_usd END) AS shadow_cost FROM usage_records r "
                 + (groupBy == GroupBy.TAG ? "LEFT JOIN usage_tags t ON t.usage_id = r.id " : "")
                 + "WHERE r.created_at >= ? AND r.created_at < ? AND " + scope.condition()
                 + " GROUP BY " + group + " ORDER BY " + group + " NULLS LAST";
@@ -114,7 +117,7 @@ public class UsageStore {
             BigDecimal cost = plain(rs.getBigDecimal("cost"));
             return new ReportRow(groupBy, groupValue(groupBy, rs), cost, cost, rs.getLong("input"),
                     rs.getLong("output"), rs.getLong("cached"), rs.getLong("cache_write"), rs.getLong("reasoning"),
-                    rs.getLong("requests"));
+                    rs.getLong("requests"), rs.getLong("shadow_requests"), plain(rs.getBigDecimal("shadow_cost")));
         }, start.atStartOfDay().atOffset(ZoneOffset.UTC), end.plusDays(1).atStartOfDay().atOffset(ZoneOffset.UTC),
                 scope.value());
     }
@@ -158,6 +161,7 @@ public class UsageStore {
         ps.setString(23, fit(r.finishReason(), 40));
         ps.setObject(24, r.latencyMs(), Types.BIGINT);
         ps.setObject(25, r.ttftMs(), Types.BIGINT);
+        ps.setString(26, r.shadowOf());
     }
 
     static UsageRecord read(ResultSet rs) throws SQLException {
@@ -171,7 +175,8 @@ public class UsageStore {
                 rs.getBoolean("tokens_estimated"), cost == null ? null : plain(cost), rs.getBoolean("is_byok"),
                 rs.getBoolean("streamed"), UsageRecord.Outcome.valueOf(rs.getString("outcome").toUpperCase(
                 Locale.ROOT)), rs.getInt("http_status"), rs.getString("error_code"),
-                rs.getString("finish_reason"), longOrNull(rs, "latency_ms"), longOrNull(rs, "ttft_ms"));
+                rs.getString("finish_reason"), longOrNull(rs, "latency_ms"), longOrNull(rs, "ttft_ms"), null,
+                rs.getString("shadow_of"));
     }
 
     static UsageRecord withTags(UsageRecord r, List<String> tags) {
@@ -179,7 +184,7 @@ public class UsageStore {
                 r.servedModel(), r.provider(), r.providerModel(), r.attempts(), r.inputTokens(), r.outputTokens(),
                 r.cachedReadTokens(), r.cacheWriteTokens(), r.reasoningTokens(), r.tokensEstimated(), r.costUsd(),
                 r.byok(), r.streamed(), r.outcome(), r.httpStatus(), r.errorCode(), r.finishReason(), r.latencyMs(),
-                r.ttftMs());
+                r.ttftMs(), r.bodies(), r.shadowOf());
     }
 
     private static List<AttemptRecord> attempts(String json) {

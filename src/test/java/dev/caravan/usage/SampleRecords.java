@@ -22,6 +22,19 @@ final class SampleRecords {
                 new BigDecimal(cost), false, true, UsageRecord.Outcome.SUCCESS, 200, null, "stop", 1500L, 300L);
     }
 
+    /** A shadow copy of {@code primary}, served by {@code model}, with the primary's tokens. */
+    static UsageRecord shadowOf(String id, UsageRecord primary, String model, String provider, String cost) {
+        UsageRecord served = served(id, primary.createdAt().toString(), primary.keyId(), primary.projectId(),
+                primary.user(), primary.tags(), model, provider, primary.inputTokens(), primary.outputTokens(), 0, 0, 0,
+                cost);
+        return new UsageRecord(served.id(), served.createdAt(), served.keyId(), served.projectId(), served.user(),
+                served.tags(), primary.requestedModel(), served.servedModel(), served.provider(),
+                served.providerModel(), served.attempts(), served.inputTokens(), served.outputTokens(),
+                served.cachedReadTokens(), served.cacheWriteTokens(), served.reasoningTokens(), false,
+                served.costUsd(), false, false, UsageRecord.Outcome.SUCCESS, 200, null, "stop", 1500L, 1500L, null,
+                primary.id());
+    }
+
     /** A request every provider failed: no tokens, no cost. */
     static UsageRecord failed(String id, String createdAt, String keyId, String user, String model) {
         return new UsageRecord(id, Instant.parse(createdAt), keyId, null, user, List.of(), model, null, null, null,

@@ -22,6 +22,9 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.time.Instant;
+import dev.caravan.budget.Budget;
+import dev.caravan.budget.RecordedSpend;
 import java.util.Map;
 import java.util.Random;
 import java.util.stream.IntStream;
@@ -68,6 +71,8 @@ abstract class UsageApiTest {
     int port;
     @Autowired
     UsageStore store;
+    @Autowired
+    RecordedSpend recordedSpend;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -222,6 +227,38 @@ abstract class UsageApiTest {
         assertRow(tags.get(0), "tag", "chat", 1, "0.0012345678", 1000, 200, 300, 50, 80);
         assertRow(tags.get(1), "tag", "prod", 2, "0.0012345679", 1500, 300, 300, 50, 80);
         assertRow(tags.get(2), "tag", null, 1, "0", 0, 0, 0, 0, 0);
+    }
+
+    @Test
+    void a_shadow_copys_record_is_its_own_traffic_in_reports_and_lookups_and_no_recorded_spend() throws Exception {
+        UsageRecord primary = SampleRecords.served("gen_traffic_1", "2025-05-01T12:00:00Z", "env", null, null,
+                List.of(), "openai/gpt-5-mini", "openai", 100, 10, 0, 0, 0, "0.25");
+        UsageRecord copy = SampleRecords.shadowOf("gen_traffic_2", primary, "anthropic/claude-haiku-4.5",
+                "anthropic", "0.75");
+        store.write(List.of(primary, copy));
+
+        List<JsonNode> traffic = report("start_date=2025-05-01&end_date=2025-05-01&group_by=traffic");
+        assertThat(traffic).hasSize(2);
+        assertRow(traffic.get(0), "traffic", "primary", 1, "0.25", 100, 10, 0, 0, 0);
+        assertRow(traffic.get(1), "traffic", "shadow", 1, "0.75", 100, 10, 0, 0, 0);
+        // every other grouping still shows the copies' part of its row
+        JsonNode day = report("start_date=2025-05-01&end_date=2025-05-01&group_by=day").getFirst();
+        assertThat(day.get("request_count").asLong()).isEqualTo(2);
+        assertThat(day.get("shadow_request_count").asLong()).isEqualTo(1);
+        assertThat(day.get("shadow_cost").decimalValue()).isEqualByComparingTo("0.75");
+        assertThat(traffic.get(0).get("shadow_request_count").asLong()).isZero();
+
+        JsonNode shadow = EXACT.readTree(get("/v1/generation?id=gen_traffic_2").body()).get("data");
+        assertThat(shadow.get("traffic").asText()).isEqualTo("shadow");
+        assertThat(shadow.get("shadow_of").asText()).isEqualTo("gen_traffic_1");
+        JsonNode client = EXACT.readTree(get("/v1/generation?id=gen_traffic_1").body()).get("data");
+        assertThat(client.get("traffic").asText()).isEqualTo("primary");
+        assertThat(client.has("shadow_of")).isFalse();
+
+        // budgets are seeded from recorded spend: a shadow copy is not the caller's (count-against-budget is off)
+        assertThat(recordedSpend.sum(Budget.Scope.KEY, "env", Instant.parse("2025-05-01T00:00:00Z"), false)
+                .subtract(recordedSpend.sum(Budget.Scope.KEY, "env", Instant.parse("2025-05-02T00:00:00Z"), false)))
+                .isEqualByComparingTo("0.25");
     }
 
     @Test
