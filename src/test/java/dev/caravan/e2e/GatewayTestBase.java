@@ -87,6 +87,16 @@ public abstract class GatewayTestBase {
         return http.send(post("/v1/chat/completions", json).build(), HttpResponse.BodyHandlers.ofString());
     }
 
+    /** A call to the admin API with {@code adminKey} (the test's CARAVAN_ADMIN_KEY); {@code json} null for no body. */
+    protected HttpResponse<String> admin(String adminKey, String method, String path, String json)
+            throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20))
+                .method(method, json == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(json))
+                .header("Content-Type", "application/json").header("Authorization", "Bearer " + adminKey).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     protected static JsonNode json(String body) {
         return Json.tree(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }

@@ -99,9 +99,6 @@ class PremiumFirstBreakerTest extends GatewayTestBase {
     }
 
     private HttpResponse<String> admin(String path, String json) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20))
-                .POST(HttpRequest.BodyPublishers.ofString(json))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + ADMIN_KEY).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return admin(ADMIN_KEY, "POST", path, json);
     }
 }

@@ -61,9 +61,6 @@ class ShadowCountedAgainstBudgetTest extends GatewayTestBase {
 
     private HttpResponse<String> admin(String method, String path, String json)
             throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(20))
-                .method(method, HttpRequest.BodyPublishers.ofString(json))
-                .header("Content-Type", "application/json").header("Authorization", "Bearer " + ADMIN_KEY).build(),
-                HttpResponse.BodyHandlers.ofString());
+        return admin(ADMIN_KEY, method, path, json);
     }
 }
