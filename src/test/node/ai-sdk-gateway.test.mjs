@@ -1,6 +1,6 @@
 // Vercel's AI SDK through its own gateway provider, @ai-sdk/gateway's createGateway({ baseURL, apiKey }), against
 // Caravan's AI SDK gateway protocol (/v3/ai and /v4/ai): generateText, streamText with a tool over two steps,
-// generateObject, getAvailableModels, and the error class the SDK raises for each kind of failure.
+// generateObject, embed, embedMany, getAvailableModels, and the error class the SDK raises for each kind of failure.
 import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateObject, generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
@@ -209,13 +209,40 @@ describe('AI SDK (gateway provider, createGateway)', () => {
     assert.doesNotMatch(error.message, /sk-|Exception/);
   });
 
-  test('embedding models are not served yet: GatewayNotFoundError saying so', async () => {
+  test('embed: one vector of the model\'s size, its token usage, routing and cost', async () => {
     const { embed } = await import('ai');
 
-    const error = await thrown(() => embed({ model: gateway.embeddingModel('openai/text-embedding-3-small'),
-      value: 'hi', maxRetries: 0 }));
+    const { embedding, usage, providerMetadata } = await embed({
+      model: gateway.embeddingModel('openai/text-embedding-3-small'), value: 'sunny day', maxRetries: 0 });
+
+    assert.equal(embedding.length, 1536);
+    assert.ok(usage.tokens > 0, JSON.stringify(usage));
+    assert.equal(providerMetadata.gateway.routing.finalProvider, 'openai');
+    assert.match(String(providerMetadata.gateway.generationId), /^gen_/);
+  });
+
+  test('embedMany on Gemini at the next protocol version: one vector per value, in order, at the dimensions asked', async () => {
+    const { embedMany } = await import('ai');
+    const next = createGateway({ baseURL: `${BASE_URL}/v4/ai`, apiKey: KEY });
+
+    const { embeddings } = await embedMany({ model: next.embeddingModel('google/gemini-embedding-001'),
+      values: ['one', 'two', 'three'], providerOptions: { gateway: { order: ['google'] } }, maxRetries: 0 });
+
+    assert.equal(embeddings.length, 3);
+    const upstream = await lastUpstreamRequest();
+    assert.equal(upstream.path, '/v1beta/models/gemini-embedding-001:batchEmbedContents');
+    const sent = upstream.body.requests.map((r) => r.content.parts[0].text);
+    assert.deepEqual(sent, ['one', 'two', 'three']);
+    assert.notDeepEqual(embeddings[0], embeddings[1]);
+  });
+
+  test('image models are not served yet: GatewayNotFoundError saying so', async () => {
+    const { generateImage } = await import('ai');
+
+    const error = await thrown(() => generateImage({ model: gateway.imageModel('google/gemini-3.1-flash-image-preview'),
+      prompt: 'a red square', maxRetries: 0 }));
 
     assert.ok(GatewayNotFoundError.isInstance(error), String(error));
-    assert.match(error.message, /embedding/);
+    assert.match(error.message, /image/);
   });
 });

@@ -1,15 +1,20 @@
 package dev.caravan.api;
 
+import dev.caravan.accounting.RequestMeter;
+import dev.caravan.canonical.EmbeddingResult;
 import dev.caravan.catalog.ModelCatalog;
 import dev.caravan.error.GatewayException;
 import dev.caravan.format.aisdk.AiSdkConfig;
+import dev.caravan.format.aisdk.AiSdkEmbeddings;
 import dev.caravan.format.aisdk.AiSdkErrors;
 import dev.caravan.format.aisdk.AiSdkReader;
 import dev.caravan.format.aisdk.AiSdkRequest;
 import dev.caravan.format.aisdk.AiSdkResults;
 import dev.caravan.format.aisdk.AiSdkStreamEncoder;
+import dev.caravan.format.openai.OpenAiEmbeddings;
 import dev.caravan.identity.Caller;
 import dev.caravan.identity.Scope;
+import dev.caravan.routing.AttemptPlan;
 import dev.caravan.routing.GatewayCall;
 import dev.caravan.routing.RoutingMetadata;
 import org.apache.camel.Exchange;
@@ -31,13 +36,17 @@ public class AiSdkApi {
 
     static final String MODEL_HEADER = "ai-language-model-id";
     static final String STREAMING_HEADER = "ai-language-model-streaming";
+    /** The model of an embedding-model (and image-model) call. */
+    static final String EMBEDDING_MODEL_HEADER = "ai-model-id";
 
     private final Intake intake;
     private final ModelCatalog catalog;
     private final Duration heartbeat;
+    private final Embeddings embeddings;
 
-    public AiSdkApi(Intake intake, ModelCatalog catalog, ApiProperties properties) {
+    public AiSdkApi(Intake intake, ModelCatalog catalog, ApiProperties properties, Embeddings embeddings) {
         this.intake = intake;
+        this.embeddings = embeddings;
         this.catalog = catalog;
         this.heartbeat = properties.streamHeartbeat();
     }
@@ -87,9 +96,25 @@ public class AiSdkApi {
                 .filter(model -> !scope.limitsModels() || scope.allowsModel(model.id())).toList(), version));
     }
 
-    /** {@code POST {base}/embedding-model}, until embeddings are served: the SDK's not-found error, saying so. */
-    public void embeddingsNotServed(Exchange exchange) {
-        throw AiSdkErrors.notServed("embedding models");
+    /**
+     * {@code POST {base}/embedding-model} ({@code embed}, {@code embedMany}): the protocol's body read as OpenAI's
+     * embeddings request and handed to {@link Embeddings}, so options, budgets, fallbacks and usage are theirs.
+     */
+    public void acceptEmbeddings(Exchange exchange) {
+        Message in = exchange.getMessage();
+        OpenAiEmbeddings.ClientRequest read = OpenAiEmbeddings.read(AiSdkEmbeddings.asOpenAiRequest(
+                EmbeddingsApi.parse(intake.jsonBytes(in)), in.getHeader(EMBEDDING_MODEL_HEADER, String.class)));
+        embeddings.accept(exchange, read.request(), read.providerOptions());
+    }
+
+    public void respondEmbeddings(Exchange exchange) {
+        EmbeddingResult result = embeddings.answered(exchange);
+        GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
+        RequestMeter meter = exchange.getProperty(RequestMeter.PROPERTY, RequestMeter.class);
+        Message out = exchange.getMessage();
+        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        out.setBody(AiSdkEmbeddings.toJson(result, RoutingMetadata.of(call, AttemptPlan.of(exchange)), result.cost(),
+                meter.generationId()));
     }
 
     /** {@code POST {base}/image-model}, until image generation is served. */

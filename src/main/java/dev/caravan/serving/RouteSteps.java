@@ -199,8 +199,13 @@ class RouteSteps {
     }
 
     @Bean
-    Processor embeddingModelNotServed(AiSdkApi api) {
-        return api::embeddingsNotServed;
+    Processor acceptAiSdkEmbeddings(AiSdkApi api) {
+        return api::acceptEmbeddings;
+    }
+
+    @Bean
+    Processor respondAiSdkEmbeddings(AiSdkApi api) {
+        return api::respondEmbeddings;
     }
 
     @Bean
