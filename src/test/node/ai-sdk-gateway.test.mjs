@@ -1,6 +1,6 @@
 // Vercel's AI SDK through its own gateway provider, @ai-sdk/gateway's createGateway({ baseURL, apiKey }), against
 // Caravan's AI SDK gateway protocol (/v3/ai and /v4/ai): generateText, streamText with a tool over two steps,
-// generateObject, embed, embedMany, getAvailableModels, and the error class the SDK raises for each kind of failure.
+// generateObject, embed, embedMany, generateImage, getAvailableModels, and the error class the SDK raises for each kind of failure.
 import { beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateObject, generateText, jsonSchema, stepCountIs, streamText, tool } from 'ai';
@@ -10,7 +10,6 @@ import {
   GatewayInternalServerError,
   GatewayInvalidRequestError,
   GatewayModelNotFoundError,
-  GatewayNotFoundError,
   GatewayRateLimitError,
 } from '@ai-sdk/gateway';
 import {
@@ -236,13 +235,15 @@ describe('AI SDK (gateway provider, createGateway)', () => {
     assert.notDeepEqual(embeddings[0], embeddings[1]);
   });
 
-  test('image models are not served yet: GatewayNotFoundError saying so', async () => {
+  test('generateImage: the PNG the model made, its usage and the gateway\'s routing', async () => {
     const { generateImage } = await import('ai');
 
-    const error = await thrown(() => generateImage({ model: gateway.imageModel('google/gemini-3.1-flash-image-preview'),
-      prompt: 'a red square', maxRetries: 0 }));
+    const { images, usage, providerMetadata } = await generateImage({
+      model: gateway.imageModel('openai/gpt-image-1'), prompt: 'a red square', n: 1, maxRetries: 0 });
 
-    assert.ok(GatewayNotFoundError.isInstance(error), String(error));
-    assert.match(error.message, /image/);
+    assert.equal(images.length, 1);
+    assert.deepEqual([...images[0].uint8Array.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+    assert.ok(usage.outputTokens > 0, JSON.stringify(usage));
+    assert.equal(providerMetadata.gateway.routing.finalProvider, 'openai');
   });
 });

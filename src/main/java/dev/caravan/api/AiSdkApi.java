@@ -2,16 +2,19 @@ package dev.caravan.api;
 
 import dev.caravan.accounting.RequestMeter;
 import dev.caravan.canonical.EmbeddingResult;
+import dev.caravan.canonical.ImageResult;
 import dev.caravan.catalog.ModelCatalog;
 import dev.caravan.error.GatewayException;
 import dev.caravan.format.aisdk.AiSdkConfig;
 import dev.caravan.format.aisdk.AiSdkEmbeddings;
+import dev.caravan.format.aisdk.AiSdkImages;
 import dev.caravan.format.aisdk.AiSdkErrors;
 import dev.caravan.format.aisdk.AiSdkReader;
 import dev.caravan.format.aisdk.AiSdkRequest;
 import dev.caravan.format.aisdk.AiSdkResults;
 import dev.caravan.format.aisdk.AiSdkStreamEncoder;
 import dev.caravan.format.openai.OpenAiEmbeddings;
+import dev.caravan.format.openai.OpenAiImages;
 import dev.caravan.identity.Caller;
 import dev.caravan.identity.Scope;
 import dev.caravan.routing.AttemptPlan;
@@ -36,17 +39,20 @@ public class AiSdkApi {
 
     static final String MODEL_HEADER = "ai-language-model-id";
     static final String STREAMING_HEADER = "ai-language-model-streaming";
-    /** The model of an embedding-model (and image-model) call. */
+    /** The model of an embedding-model or image-model call. */
     static final String EMBEDDING_MODEL_HEADER = "ai-model-id";
 
     private final Intake intake;
     private final ModelCatalog catalog;
     private final Duration heartbeat;
     private final Embeddings embeddings;
+    private final Images images;
 
-    public AiSdkApi(Intake intake, ModelCatalog catalog, ApiProperties properties, Embeddings embeddings) {
+    public AiSdkApi(Intake intake, ModelCatalog catalog, ApiProperties properties, Embeddings embeddings,
+                    Images images) {
         this.intake = intake;
         this.embeddings = embeddings;
+        this.images = images;
         this.catalog = catalog;
         this.heartbeat = properties.streamHeartbeat();
     }
@@ -117,9 +123,27 @@ public class AiSdkApi {
                 meter.generationId()));
     }
 
-    /** {@code POST {base}/image-model}, until image generation is served. */
-    public void imagesNotServed(Exchange exchange) {
-        throw AiSdkErrors.notServed("image models");
+    /**
+     * {@code POST {base}/image-model} ({@code generateImage}): the protocol's body read as OpenAI's images request
+     * and handed to {@link Images}; what it could not take along is in the answer's warnings.
+     */
+    public void acceptImages(Exchange exchange) {
+        Message in = exchange.getMessage();
+        AiSdkImages.Read read = AiSdkImages.asOpenAiRequest(EmbeddingsApi.parse(intake.jsonBytes(in)),
+                in.getHeader(EMBEDDING_MODEL_HEADER, String.class));
+        OpenAiImages.ClientRequest request = OpenAiImages.read(read.openAiRequest());
+        GatewayCall call = images.accept(exchange, request.request(), request.providerOptions());
+        call.warnings().addAll(0, read.warnings());
+    }
+
+    public void respondImages(Exchange exchange) {
+        ImageResult result = images.answered(exchange);
+        GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
+        RequestMeter meter = exchange.getProperty(RequestMeter.PROPERTY, RequestMeter.class);
+        Message out = exchange.getMessage();
+        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
+        out.setBody(AiSdkImages.toJson(result, RoutingMetadata.of(call, AttemptPlan.of(exchange)), result.cost(),
+                meter.generationId()));
     }
 
     /** Any failure on these routes in the SDK's error shape; the model asked for names a model-not-found. */

@@ -209,8 +209,13 @@ class RouteSteps {
     }
 
     @Bean
-    Processor imageModelNotServed(AiSdkApi api) {
-        return api::imagesNotServed;
+    Processor acceptAiSdkImages(AiSdkApi api) {
+        return api::acceptImages;
+    }
+
+    @Bean
+    Processor respondAiSdkImages(AiSdkApi api) {
+        return api::respondImages;
     }
 
     /** Budgets, rate limits and maxCost, before any provider is called. */

@@ -58,10 +58,4 @@ public final class AiSdkErrors {
     public static byte[] toJson(GatewayException e, String modelId) {
         return Json.write(toBody(e, modelId));
     }
-
-    /** What the embedding and image routes answer until they are served: a 404 the SDK raises as not found. */
-    public static GatewayException notServed(String what) {
-        return new GatewayException(ErrorKind.NOT_FOUND, "This gateway does not serve " + what
-                + " through the AI SDK protocol yet.", null, null, null);
-    }
 }
