@@ -24,9 +24,11 @@ import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.springframework.stereotype.Component;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.function.BiFunction;
 
 /**
  * The AI SDK's gateway protocol ({@code createGateway({ baseURL })} of {@code @ai-sdk/gateway}), as its routes call
@@ -115,12 +117,8 @@ public class AiSdkApi {
 
     public void respondEmbeddings(Exchange exchange) {
         EmbeddingResult result = embeddings.answered(exchange);
-        GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
-        RequestMeter meter = exchange.getProperty(RequestMeter.PROPERTY, RequestMeter.class);
-        Message out = exchange.getMessage();
-        out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        out.setBody(AiSdkEmbeddings.toJson(result, RoutingMetadata.of(call, AttemptPlan.of(exchange)), result.cost(),
-                meter.generationId()));
+        writeJson(exchange, (routing, generationId) -> AiSdkEmbeddings.toJson(result, routing, result.cost(),
+                generationId));
     }
 
     /**
@@ -138,12 +136,17 @@ public class AiSdkApi {
 
     public void respondImages(Exchange exchange) {
         ImageResult result = images.answered(exchange);
+        writeJson(exchange, (routing, generationId) -> AiSdkImages.toJson(result, routing, result.cost(),
+                generationId));
+    }
+
+    /** A metered answer's JSON, made from the request's routing metadata and generation id. */
+    private static void writeJson(Exchange exchange, BiFunction<JsonNode, String, byte[]> body) {
         GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
         RequestMeter meter = exchange.getProperty(RequestMeter.PROPERTY, RequestMeter.class);
         Message out = exchange.getMessage();
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
-        out.setBody(AiSdkImages.toJson(result, RoutingMetadata.of(call, AttemptPlan.of(exchange)), result.cost(),
-                meter.generationId()));
+        out.setBody(body.apply(RoutingMetadata.of(call, AttemptPlan.of(exchange)), meter.generationId()));
     }
 
     /** Any failure on these routes in the SDK's error shape; the model asked for names a model-not-found. */

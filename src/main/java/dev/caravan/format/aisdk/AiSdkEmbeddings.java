@@ -29,19 +29,7 @@ public final class AiSdkEmbeddings {
      * ({@link dev.caravan.format.openai.OpenAiEmbeddings#read}). A field the protocol does not have is refused.
      */
     public static JsonNode asOpenAiRequest(JsonNode body, String modelId) {
-        if (body == null || !body.isObject()) {
-            throw GatewayException.invalid("The request body must be a JSON object with 'values'.", null);
-        }
-        if (modelId == null || modelId.isBlank()) {
-            throw GatewayException.invalid("The 'ai-model-id' header is required: a model id such as "
-                    + "'openai/text-embedding-3-small'.", "model");
-        }
-        body.fieldNames().forEachRemaining(name -> {
-            if (!FIELDS.contains(name)) {
-                throw GatewayException.invalid("Unknown field '" + name + "': the embedding model takes "
-                        + String.join(", ", FIELDS) + ".", name);
-            }
-        });
+        AiSdkWire.checkModelCall(body, modelId, FIELDS, "embedding", "openai/text-embedding-3-small");
         JsonNode values = body.get("values");
         if (values == null || !values.isArray()) {
             throw GatewayException.invalid("'values' must be an array of strings.", "values");

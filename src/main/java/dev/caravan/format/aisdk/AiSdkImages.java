@@ -37,19 +37,7 @@ public final class AiSdkImages {
      * input images ({@code files}, {@code mask}: editing) are refused, as this gateway only generates.
      */
     public static Read asOpenAiRequest(JsonNode body, String modelId) {
-        if (body == null || !body.isObject()) {
-            throw GatewayException.invalid("The request body must be a JSON object with 'prompt'.", null);
-        }
-        if (modelId == null || modelId.isBlank()) {
-            throw GatewayException.invalid("The 'ai-model-id' header is required: a model id such as "
-                    + "'google/gemini-3.1-flash-image-preview'.", "model");
-        }
-        body.fieldNames().forEachRemaining(name -> {
-            if (!FIELDS.contains(name)) {
-                throw GatewayException.invalid("Unknown field '" + name + "': the image model takes "
-                        + String.join(", ", FIELDS) + ".", name);
-            }
-        });
+        AiSdkWire.checkModelCall(body, modelId, FIELDS, "image", "google/gemini-2.5-flash-image");
         for (String editing : List.of("files", "mask")) {
             if (body.hasNonNull(editing) && !(body.get(editing).isArray() && body.get(editing).isEmpty())) {
                 throw GatewayException.invalid("'" + editing + "': image editing (input images) is not served; "

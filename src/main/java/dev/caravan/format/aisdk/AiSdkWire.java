@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.caravan.canonical.FinishReason;
 import dev.caravan.canonical.Usage;
 import dev.caravan.canonical.Warning;
+import dev.caravan.error.GatewayException;
 
 import java.util.List;
 
@@ -97,5 +98,26 @@ public final class AiSdkWire {
 
     private static int zero(Integer value) {
         return value == null ? 0 : value;
+    }
+
+    /**
+     * An embedding-model or image-model call's body and model header: a JSON object of the protocol's
+     * {@code fields} (its first the one it needs), the model named in {@code ai-model-id}; else the 400 saying which.
+     */
+    static void checkModelCall(JsonNode body, String modelId, List<String> fields, String kind, String example) {
+        if (body == null || !body.isObject()) {
+            throw GatewayException.invalid("The request body must be a JSON object with '" + fields.getFirst()
+                    + "'.", null);
+        }
+        if (modelId == null || modelId.isBlank()) {
+            throw GatewayException.invalid("The 'ai-model-id' header is required: a model id such as '" + example
+                    + "'.", "model");
+        }
+        body.fieldNames().forEachRemaining(name -> {
+            if (!fields.contains(name)) {
+                throw GatewayException.invalid("Unknown field '" + name + "': the " + kind + " model takes "
+                        + String.join(", ", fields) + ".", name);
+            }
+        });
     }
 }
