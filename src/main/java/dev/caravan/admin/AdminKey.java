@@ -1,5 +1,6 @@
 package dev.caravan.admin;
 
+import dev.caravan.audit.AuditActor;
 import dev.caravan.auth.AuthProperties;
 import dev.caravan.auth.GatewayKeys;
 import dev.caravan.error.ErrorKind;
@@ -25,6 +26,8 @@ public class AdminKey {
     private static final Logger LOG = LoggerFactory.getLogger(AdminKey.class);
 
     private final byte[] hash;
+    /** {@code admin-key:} and the hash's first 8 hex digits (32 bits): names the key in the audit log, not a secret. */
+    private final String actor;
 
     public AdminKey(AuthProperties properties) {
         String key = properties.adminKey().strip();
@@ -33,12 +36,17 @@ public class AdminKey {
             throw new IllegalStateException("CARAVAN_ADMIN_KEY must differ from AI_GATEWAY_API_KEY");
         }
         this.hash = key.isEmpty() ? null : digest(key);
+        this.actor = hash == null ? null : "admin-key:" + new String(hash, 0, 8, StandardCharsets.US_ASCII);
         if (hash == null) {
             LOG.info("the admin API (/v1/admin/*) is off: set CARAVAN_ADMIN_KEY to switch it on");
         }
     }
 
-    /** Refuses the exchange unless it carries the admin key; removes the credential headers either way. */
+    /**
+     * Refuses the exchange unless it carries the admin key; removes the credential headers either way. An admitted
+     * exchange carries its {@link AuditActor} for the audit log: the key's fingerprint, and where the request came
+     * from.
+     */
     public void authorize(Exchange exchange) {
         Message in = exchange.getMessage();
         String authorization = in.getHeader("Authorization", String.class);
@@ -46,6 +54,7 @@ public class AdminKey {
         in.removeHeader("Authorization");
         in.removeHeader("x-api-key");
         check(authorization, apiKey);
+        AuditActor.capture(exchange, actor);
     }
 
     /**

@@ -79,6 +79,13 @@ final class AdminRequest {
         return body.has(field);
     }
 
+    /** The fields the body sets, in its order: what an update changed, for the audit log. */
+    List<String> fields() {
+        List<String> names = new ArrayList<>();
+        body.fieldNames().forEachRemaining(names::add);
+        return names;
+    }
+
     /** A non-blank string of at most 200 characters; null when absent (or JSON null) and not required. */
     String text(String field, boolean required) {
         JsonNode node = body.get(field);

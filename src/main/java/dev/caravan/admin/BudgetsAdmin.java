@@ -1,5 +1,7 @@
 package dev.caravan.admin;
 
+import dev.caravan.audit.AuditLog;
+import dev.caravan.audit.AuditTarget;
 import dev.caravan.budget.Budget;
 import dev.caravan.budget.BudgetStore;
 import dev.caravan.budget.Budgets;
@@ -33,12 +35,23 @@ public class BudgetsAdmin {
     private final KeyStore keys;
     private final WebhookTargets webhooks;
     private final Budgets spend;
+    private final AuditLog audit;
 
-    public BudgetsAdmin(BudgetStore budgets, KeyStore keys, WebhookTargets webhooks, Budgets spend) {
+    public BudgetsAdmin(BudgetStore budgets, KeyStore keys, WebhookTargets webhooks, Budgets spend, AuditLog audit) {
         this.budgets = budgets;
         this.keys = keys;
         this.webhooks = webhooks;
         this.spend = spend;
+        this.audit = audit;
+    }
+
+    /**
+     * A budget in the audit log: its webhook as a host only, since a webhook URL's path or query is often its
+     * credential (Slack's and Teams' are).
+     */
+    private static AuditTarget audited(Budget budget) {
+        return AuditTarget.of("budget", budget.id(), BudgetView.of(budget)).without("webhookUrl")
+                .with("webhookHost", budget.webhookUrl() == null ? null : URI.create(budget.webhookUrl()).getHost());
     }
 
     /** The request's {@code webhookUrl}, refused (400) when it points inside the gateway's own network. */
@@ -69,7 +82,7 @@ public class BudgetsAdmin {
                 request.choice("onStoreOutage", Budget.OnStoreOutage.class, Budget.OnStoreOutage.CLOSED));
         Budget budget;
         try {
-            budget = budgets.create(draft);
+            budget = audit.change(exchange, "budget.create", () -> budgets.create(draft), BudgetsAdmin::audited);
         } catch (DuplicateKeyException e) {
             Budget existing = budgets.find(scope, subject).orElseThrow(() -> e);
             throw new GatewayException(ErrorKind.CONFLICT, "The " + lower(scope) + " '" + subject + "' has a budget "
@@ -120,7 +133,8 @@ public class BudgetsAdmin {
                 request.has("webhookUrl") ? webhookUrl(request) : old.webhookUrl(),
                 request.flag("includeByok", old.includeByok()),
                 request.choice("onStoreOutage", Budget.OnStoreOutage.class, old.onStoreOutage()));
-        if (!budgets.update(changed)) {
+        if (!audit.change(exchange, "budget.update", () -> budgets.update(changed),
+                done -> done ? audited(changed).changed(request.fields()) : null)) {
             throw AdminResponse.notFound("budget", id);
         }
         AdminResponse.ok(exchange, BudgetView.of(changed));
@@ -128,7 +142,8 @@ public class BudgetsAdmin {
 
     public void delete(Exchange exchange) {
         String id = AdminRequest.id(exchange);
-        if (!budgets.delete(id)) {
+        Budget old = budgets.get(id).orElseThrow(() -> AdminResponse.notFound("budget", id));
+        if (!audit.change(exchange, "budget.delete", () -> budgets.delete(id), done -> done ? audited(old) : null)) {
             throw AdminResponse.notFound("budget", id);
         }
         AdminResponse.ok(exchange, new AdminResponse.Deleted(id, "budget", true));

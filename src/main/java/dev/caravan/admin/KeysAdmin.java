@@ -1,5 +1,7 @@
 package dev.caravan.admin;
 
+import dev.caravan.audit.AuditLog;
+import dev.caravan.audit.AuditTarget;
 import dev.caravan.error.GatewayException;
 import dev.caravan.identity.RateLimit;
 import dev.caravan.identity.Scope;
@@ -22,9 +24,16 @@ import java.util.List;
 public class KeysAdmin {
 
     private final KeyStore store;
+    private final AuditLog audit;
 
-    public KeysAdmin(KeyStore store) {
+    public KeysAdmin(KeyStore store, AuditLog audit) {
         this.store = store;
+        this.audit = audit;
+    }
+
+    /** A key in the audit log: its settings, not its prefix (a piece of the secret) and never the secret. */
+    private static AuditTarget audited(ApiKey key) {
+        return AuditTarget.of("key", key.id(), KeyView.of(key, null)).without("prefix");
     }
 
     /**
@@ -43,7 +52,9 @@ public class KeysAdmin {
             throw GatewayException.invalid("'projectId': no project has the id '" + projectId + "'.",
                     "projectId");
         }
-        IssuedKey issued = store.issueKey(name, projectId, limit == null ? RateLimit.NONE : limit, scope);
+        IssuedKey issued = audit.change(exchange, "key.create",
+                () -> store.issueKey(name, projectId, limit == null ? RateLimit.NONE : limit, scope),
+                created -> audited(created.key()));
         AdminResponse.write(exchange, 201, KeyView.of(issued.key(), issued.secret()));
     }
 
@@ -74,7 +85,10 @@ public class KeysAdmin {
     public void update(Exchange exchange) {
         String id = AdminRequest.id(exchange);
         AdminRequest request = AdminRequest.body(exchange, "name", "rateLimit");
-        ApiKey key = store.updateKey(id, request.text("name", false), request.rateLimit("rateLimit"))
+        String name = request.text("name", false);
+        RateLimit limit = request.rateLimit("rateLimit");
+        ApiKey key = audit.change(exchange, "key.update", () -> store.updateKey(id, name, limit),
+                        updated -> updated.map(k -> audited(k).changed(request.fields())).orElse(null))
                 .orElseThrow(() -> AdminResponse.notFound("key", id));
         AdminResponse.ok(exchange, KeyView.of(key, null));
     }
@@ -82,8 +96,10 @@ public class KeysAdmin {
     /** {@code DELETE}: revokes the key; it stays listed with {@code revokedAt}. */
     public void revoke(Exchange exchange) {
         String id = AdminRequest.id(exchange);
-        AdminResponse.ok(exchange, KeyView.of(store.revoke(id).orElseThrow(() -> AdminResponse.notFound("key", id)),
-                null));
+        ApiKey revoked = audit.change(exchange, "key.revoke", () -> store.revoke(id),
+                        key -> key.map(KeysAdmin::audited).orElse(null))
+                .orElseThrow(() -> AdminResponse.notFound("key", id));
+        AdminResponse.ok(exchange, KeyView.of(revoked, null));
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.caravan.admin;
 
+import dev.caravan.audit.AuditLog;
+import dev.caravan.audit.AuditTarget;
 import dev.caravan.identity.RateLimit;
 import dev.caravan.keys.KeyStore;
 import dev.caravan.keys.Project;
@@ -14,9 +16,15 @@ import org.springframework.stereotype.Component;
 public class ProjectsAdmin {
 
     private final KeyStore store;
+    private final AuditLog audit;
 
-    public ProjectsAdmin(KeyStore store) {
+    public ProjectsAdmin(KeyStore store, AuditLog audit) {
         this.store = store;
+        this.audit = audit;
+    }
+
+    private static AuditTarget audited(Project project) {
+        return AuditTarget.of("project", project.id(), ProjectView.of(project));
     }
 
     /**
@@ -27,8 +35,10 @@ public class ProjectsAdmin {
         AdminRequest request = AdminRequest.body(exchange, "name", "rateLimit", "logBodies");
         String name = request.text("name", true);
         RateLimit limit = request.rateLimit("rateLimit");
-        Project project = store.createProject(name, limit == null ? RateLimit.NONE : limit,
-                request.flag("logBodies", false));
+        boolean logBodies = request.flag("logBodies", false);
+        Project project = audit.change(exchange, "project.create",
+                () -> store.createProject(name, limit == null ? RateLimit.NONE : limit, logBodies),
+                ProjectsAdmin::audited);
         AdminResponse.write(exchange, 201, ProjectView.of(project));
     }
 
@@ -46,8 +56,12 @@ public class ProjectsAdmin {
     public void update(Exchange exchange) {
         String id = AdminRequest.id(exchange);
         AdminRequest request = AdminRequest.body(exchange, "name", "rateLimit", "logBodies");
-        Project project = store.updateProject(id, request.text("name", false), request.rateLimit("rateLimit"),
-                        request.has("logBodies") ? request.flag("logBodies", false) : null)
+        String name = request.text("name", false);
+        RateLimit limit = request.rateLimit("rateLimit");
+        Boolean logBodies = request.has("logBodies") ? request.flag("logBodies", false) : null;
+        Project project = audit.change(exchange, "project.update",
+                        () -> store.updateProject(id, name, limit, logBodies),
+                        updated -> updated.map(p -> audited(p).changed(request.fields())).orElse(null))
                 .orElseThrow(() -> AdminResponse.notFound("project", id));
         AdminResponse.ok(exchange, ProjectView.of(project));
     }

@@ -9,6 +9,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -53,8 +55,24 @@ public class ChangeFeed {
         listeners.add(listener);
     }
 
-    /** Call once the change is committed: it is applied here at once, then published to the other replicas. */
+    /**
+     * Applies the change here at once and publishes it to the other replicas; inside a transaction (an audited admin
+     * change), once it commits, so that no replica reloads what is not yet there, and not at all when it rolls back.
+     */
     public void announce(Change change) {
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public void afterCommit() {
+                    publish(change);
+                }
+            });
+            return;
+        }
+        publish(change);
+    }
+
+    private void publish(Change change) {
         apply(change);
         if (publisher == null) {
             return;

@@ -8,20 +8,20 @@ import java.time.format.DateTimeParseException;
 import java.util.Base64;
 
 /**
- * Where a page of the request log ended: the last record's {@code (created_at, id)}, the log's sort key. The next
- * page starts strictly after it (keyset pagination), so rows written meanwhile neither shift nor repeat a page the way
- * an OFFSET would. Clients get it as opaque base64url text and must not build one.
+ * Where a page of the request log (or of the audit log) ended: the last record's {@code (created_at, id)}, the
+ * log's sort key. The next page starts strictly after it (keyset pagination), so rows written meanwhile neither shift
+ * nor repeat a page the way an OFFSET would. Clients get it as opaque base64url text and must not build one.
  */
-record RequestLogCursor(Instant createdAt, String id) {
+public record RequestLogCursor(Instant createdAt, String id) {
 
     private static final Base64.Encoder ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final int MAX_ID = 48;
 
-    String encode() {
+    public String encode() {
         return ENCODER.encodeToString((createdAt + " " + id).getBytes(StandardCharsets.UTF_8));
     }
 
-    static RequestLogCursor decode(String text) {
+    public static RequestLogCursor decode(String text) {
         try {
             String plain = new String(Base64.getUrlDecoder().decode(text), StandardCharsets.UTF_8);
             int space = plain.indexOf(' ');

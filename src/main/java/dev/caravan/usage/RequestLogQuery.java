@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  * @param minCost   records that cost at least this (USD); unpriced ones are left out then
  * @param after     the previous page's cursor, or null for the newest records
  */
-record RequestLogQuery(Instant from, Instant to, String keyId, String projectId, String model, String provider,
+public record RequestLogQuery(Instant from, Instant to, String keyId, String projectId, String model, String provider,
                        Integer statusMin, Integer statusMax, BigDecimal minCost, int limit, RequestLogCursor after) {
 
     static final int DEFAULT_LIMIT = 50;
@@ -70,7 +70,7 @@ record RequestLogQuery(Instant from, Instant to, String keyId, String projectId,
     }
 
     /** Each of the {@code known} parameters once, decoded; empty values count as absent; any other is refused. */
-    static Map<String, String> parameters(String rawQuery, List<String> known) {
+    public static Map<String, String> parameters(String rawQuery, List<String> known) {
         Map<String, String> values = new HashMap<>();
         if (rawQuery == null || rawQuery.isEmpty()) {
             return values;
@@ -104,7 +104,7 @@ record RequestLogQuery(Instant from, Instant to, String keyId, String projectId,
         }
     }
 
-    static Instant instant(Map<String, String> in, String param) {
+    public static Instant instant(Map<String, String> in, String param) {
         String value = in.get(param);
         if (value == null) {
             return null;
@@ -120,7 +120,7 @@ record RequestLogQuery(Instant from, Instant to, String keyId, String projectId,
                 param);
     }
 
-    private static String text(Map<String, String> in, String param) {
+    public static String text(Map<String, String> in, String param) {
         String value = in.get(param);
         if (value != null && value.length() > MAX_TEXT) {
             throw GatewayException.invalid("'" + param + "' is longer than " + MAX_TEXT + " characters.", param);
@@ -147,7 +147,7 @@ record RequestLogQuery(Instant from, Instant to, String keyId, String projectId,
         return cost;
     }
 
-    private static int limit(String value) {
+    public static int limit(String value) {
         if (value == null) {
             return DEFAULT_LIMIT;
         }
