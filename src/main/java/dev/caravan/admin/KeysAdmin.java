@@ -8,12 +8,14 @@ import dev.caravan.identity.Scope;
 import dev.caravan.keys.ApiKey;
 import dev.caravan.keys.IssuedKey;
 import dev.caravan.keys.KeyStore;
+import dev.caravan.routing.ProviderRegistry;
 import org.apache.camel.Exchange;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.TreeSet;
 
 /**
  * {@code /v1/admin/keys}: gateway keys. The secret is in the answer to the create call and nowhere else, ever: the
@@ -25,10 +27,12 @@ public class KeysAdmin {
 
     private final KeyStore store;
     private final AuditLog audit;
+    private final ProviderRegistry providers;
 
-    public KeysAdmin(KeyStore store, AuditLog audit) {
+    public KeysAdmin(KeyStore store, AuditLog audit, ProviderRegistry providers) {
         this.store = store;
         this.audit = audit;
+        this.providers = providers;
     }
 
     /** A key in the audit log: its settings, not its prefix (a piece of the secret) and never the secret. */
@@ -37,13 +41,13 @@ public class KeysAdmin {
     }
 
     /**
-     * {@code POST}: {@code {"name", "projectId"?, "rateLimit"?, "models"?, "apis"?, "expiresAt"?}}. The scope is set
+     * {@code POST}: {@code {"name", "projectId"?, "rateLimit"?, "models"?, "providers"?, "apis"?, "expiresAt"?}}. The scope is set
      * here once: narrowing a key later would leave clients holding a credential that changed meaning under them, so
      * a different scope is a new key.
      */
     public void create(Exchange exchange) {
-        AdminRequest request = AdminRequest.body(exchange, "name", "projectId", "rateLimit", "models", "apis",
-                "expiresAt");
+        AdminRequest request = AdminRequest.body(exchange, "name", "projectId", "rateLimit", "models", "providers",
+                "apis", "expiresAt");
         String name = request.text("name", true);
         String projectId = request.text("projectId", false);
         RateLimit limit = request.rateLimit("rateLimit");
@@ -58,15 +62,27 @@ public class KeysAdmin {
         AdminResponse.write(exchange, 201, KeyView.of(issued.key(), issued.secret()));
     }
 
-    private static Scope scope(AdminRequest request) {
+    private Scope scope(AdminRequest request) {
         List<String> models = request.strings("models");
         List<String> apis = request.strings("apis");
         Instant expiresAt = request.futureInstant("expiresAt", Instant.now());
+        Scope scope;
         try {
-            return Scope.of(models, apis, expiresAt);
+            scope = Scope.of(models, apis, expiresAt).withProviders(request.strings("providers"));
         } catch (Scope.Invalid e) {
             throw GatewayException.invalid(e.getMessage(), e.part());
         }
+        if (scope.providers() != null) {
+            for (String provider : scope.providers()) {
+                // a typo would be a key that nothing can serve
+                if (!providers.names().contains(provider)) {
+                    throw GatewayException.invalid("'providers': '" + provider + "' is not a provider of this "
+                            + "gateway; one of " + String.join(", ", new TreeSet<>(providers.names())) + ".",
+                            "providers");
+                }
+            }
+        }
+        return scope;
     }
 
     /** {@code GET}, optionally {@code ?projectId=}. */
@@ -107,18 +123,21 @@ public class KeysAdmin {
      * @param rateLimit absent when the key has none of its own
      * @param revokedAt absent while the key is active
      * @param models    the model ids and globs it may use; absent when any
+     * @param providers the providers that may serve it; absent when any
      * @param apis      the APIs it may call; absent when any
      * @param expiresAt when it stops being accepted; absent when never
      * @param secret    the key itself: only in the answer to the create call
      */
     record KeyView(String id, String name, String prefix, String projectId, RateLimit rateLimit, String createdAt,
-                   String revokedAt, List<String> models, Collection<String> apis, String expiresAt, String secret) {
+                   String revokedAt, List<String> models, Collection<String> providers, Collection<String> apis,
+                   String expiresAt, String secret) {
 
         static KeyView of(ApiKey key, String secret) {
             Scope scope = key.scope();
             return new KeyView(key.id(), key.name(), key.prefix(), key.projectId(),
                     key.rateLimit().limited() ? key.rateLimit() : null, key.createdAt().toString(),
-                    key.revokedAt() == null ? null : key.revokedAt().toString(), scope.models(), scope.apis(),
+                    key.revokedAt() == null ? null : key.revokedAt().toString(), scope.models(), scope.providers(),
+                    scope.apis(),
                     scope.expiresAt() == null ? null : scope.expiresAt().toString(), secret);
         }
 

@@ -130,6 +130,9 @@ public class Intake {
             // a token's user is verified; one named in the request is not, and must not dodge that user's budget
             options = options.withUser(caller.user());
         }
+        if (caller != null) {
+            options = options.withCredentialProviders(caller.scope().providers());
+        }
         GatewayCall call = new GatewayCall(request, options);
         // kept before the model is checked: a refusal's usage record still names the model, user and tags asked for
         exchange.setProperty(GatewayCall.PROPERTY, call);
@@ -160,6 +163,7 @@ public class Intake {
         }
         if (caller != null) {
             requireInScope(caller.scope(), call, chain);
+            requireServableInScope(caller.scope(), call);
         }
         if (tier == null && handWritten == null && catalog.model(request.model()).isEmpty()) {
             throw GatewayException.modelNotFound(request.model());
@@ -194,8 +198,29 @@ public class Intake {
         Caller caller = exchange.getProperty(Caller.PROPERTY, Caller.class);
         if (caller != null) {
             requireInScope(caller.scope(), call, null);
+            requireServableInScope(caller.scope(), call);
         }
         requireFitFor(ModelUse.CHAT, call);
+    }
+
+    /**
+     * A credential limited to some providers: every catalog model the request could reach must have one of them, or
+     * the request is refused (403) before anything is planned, as a model outside its scope is. The providers it may
+     * not use are left out of the plan by {@link dev.caravan.routing.AttemptPlanner}.
+     */
+    private void requireServableInScope(Scope scope, GatewayCall call) {
+        if (scope.providers() == null) {
+            return;
+        }
+        for (String id : call.models()) {
+            ModelEntry model = catalog.model(id).orElse(null);
+            if (model != null && model.providers().stream().noneMatch(o -> scope.allowsProvider(o.provider()))) {
+                boolean requested = id.equals(call.requestedModel());
+                throw new GatewayException(ErrorKind.PERMISSION_DENIED, "No provider this credential may use ("
+                        + String.join(", ", scope.providers()) + ") serves the " + (requested ? "" : "fallback ")
+                        + "model '" + id + "'.", requested ? "model" : "models", null, null);
+            }
+        }
     }
 
     /** Every catalog model the request could reach is fit for {@code use}; unknown fallbacks are the planner's. */

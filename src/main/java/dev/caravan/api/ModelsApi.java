@@ -36,7 +36,7 @@ public class ModelsApi {
         out.removeHeaders("*");
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
         out.setBody(scope.limitsModels() ? Json.write(new ModelList("list", models.stream()
-                .filter(model -> scope.allowsModel(model.id())).toList())) : body);
+                .filter(model -> scope.allowsModel(model.id(), model.providers())).toList())) : body);
     }
 
     private static ModelView view(ModelEntry model) {

@@ -2,6 +2,7 @@ package dev.caravan.identity;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,32 +14,39 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
- * What a key (or an issuer's tokens) may do: which models, which APIs, until when. Each part is optional; an absent
+ * What a key (or an issuer's tokens) may do: which models, served by which providers, which APIs, until when. Each part is optional; an absent
  * part limits nothing ({@link #NONE} limits nothing at all). Built once when a key is read and cached with it, so the
  * request path pays one precompiled regex match per model it would use, not a parse.
  *
  * <p>Model patterns are catalog ids ({@code openai/gpt-5}) or globs where {@code *} stands for any characters
  * ({@code anthropic/*}, {@code openai/gpt-5*}). They match catalog models only: a {@code tier/<name>} is allowed when
  * every model of its chain is, so a tier can never reach a model its caller may not name directly.
+ *
+ * <p>Providers are the gateway's provider ids ({@code anthropic}, {@code openai}): a model is served only by those
+ * (its other providers are left out of the plan), and a model none of them serves is refused. That is the part for a
+ * team whose data may reach some vendors only, whichever model it asks for.
  */
 public final class Scope {
 
     /** The APIs a scope can name, as the API routes call themselves ({@code caravanApi}). */
     public static final Set<String> APIS = Set.of("chat", "messages", "responses", "ai-sdk", "embeddings", "images",
             "models", "routing", "usage");
-    public static final Scope NONE = new Scope(null, null, null);
+    public static final Scope NONE = new Scope(null, null, null, null);
 
+    private static final Pattern PROVIDER = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final Pattern MODEL_GLOB = Pattern.compile("[a-z0-9.*_-]+/[A-Za-z0-9.*_:-]+");
     private static final int MAX_PATTERNS = 100;
     private static final int MAX_PATTERN_LENGTH = 200;
 
     private final List<String> models;
+    private final Set<String> providers;
     private final Set<String> apis;
     private final Instant expiresAt;
     private final Pattern modelMatcher;
 
-    private Scope(List<String> models, Set<String> apis, Instant expiresAt) {
+    private Scope(List<String> models, Set<String> providers, Set<String> apis, Instant expiresAt) {
         this.models = models;
+        this.providers = providers;
         this.apis = apis;
         this.expiresAt = expiresAt;
         this.modelMatcher = models == null ? null : Pattern.compile(models.stream().map(Scope::regex)
@@ -52,8 +60,43 @@ public final class Scope {
      */
     public static Scope of(List<String> models, List<String> apis, Instant expiresAt) {
         return models == null && apis == null && expiresAt == null ? NONE
-                : new Scope(models == null ? null : checkModels(models), apis == null ? null : checkApis(apis),
+                : new Scope(models == null ? null : checkModels(models), null, apis == null ? null : checkApis(apis),
                         expiresAt);
+    }
+
+    /**
+     * This scope limited to {@code providers} as well (null: no limit). Throws {@link Invalid} for {@code providers}
+     * when the list is empty or holds something that is not a provider id; whether each provider exists is for the
+     * caller to check against its registry.
+     */
+    public Scope withProviders(List<String> providers) {
+        if (providers == null) {
+            return this;
+        }
+        if (providers.isEmpty() || providers.size() > MAX_PATTERNS) {
+            throw new Invalid("providers", "'providers' must list 1 to " + MAX_PATTERNS + " provider ids "
+                    + "(leave it out to allow every provider).");
+        }
+        Set<String> ids = new LinkedHashSet<>();
+        for (String name : providers) {
+            String id = name == null ? "" : name.strip();
+            if (!PROVIDER.matcher(id).matches()) {
+                throw new Invalid("providers", "'providers': '" + shorten(id) + "' is not a provider id such as "
+                        + "anthropic or openai.");
+            }
+            ids.add(id);
+        }
+        return new Scope(models, Collections.unmodifiableSet(ids), apis, expiresAt);
+    }
+
+    /** The providers that may serve its requests, in the order given; null when any may. */
+    public Set<String> providers() {
+        return providers;
+    }
+
+    /** Whether the provider {@code id} may serve its requests. */
+    public boolean allowsProvider(String id) {
+        return providers == null || providers.contains(id);
     }
 
     /** The model patterns, in the order given; null when any model is allowed. */
@@ -87,7 +130,12 @@ public final class Scope {
 
     /** Limits the models it may use (the model listing is filtered, each request's models checked). */
     public boolean limitsModels() {
-        return models != null;
+        return models != null || providers != null;
+    }
+
+    /** Whether it may use the model {@code id}, which {@code servedBy} (provider ids) serve: for listings. */
+    public boolean allowsModel(String id, Collection<String> servedBy) {
+        return allowsModel(id) && (providers == null || servedBy.stream().anyMatch(providers::contains));
     }
 
     private static List<String> checkModels(List<String> patterns) {
@@ -144,18 +192,19 @@ public final class Scope {
 
     @Override
     public boolean equals(Object other) {
-        return other instanceof Scope s && Objects.equals(models, s.models)
+        return other instanceof Scope s && Objects.equals(models, s.models) && Objects.equals(providers, s.providers)
                 && Objects.equals(apis, s.apis) && Objects.equals(expiresAt, s.expiresAt);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(models, apis, expiresAt);
+        return Objects.hash(models, providers, apis, expiresAt);
     }
 
     @Override
     public String toString() {
-        return "Scope[models=" + models + ", apis=" + apis + ", expiresAt=" + expiresAt + "]";
+        return "Scope[models=" + models + ", providers=" + providers + ", apis=" + apis + ", expiresAt=" + expiresAt
+                + "]";
     }
 
     /** A scope that cannot be: {@link #part} names the part, the message says why (client-safe). */

@@ -32,7 +32,7 @@ public class KeyStore {
 
     private static final String KEY_COLUMNS =
             "id, name, key_prefix, project_id, requests_per_minute, tokens_per_minute, created_at, revoked_at, "
-                    + "allowed_models, allowed_apis, expires_at";
+                    + "allowed_models, allowed_apis, expires_at, allowed_providers";
     private static final String PROJECT_COLUMNS =
             "id, name, requests_per_minute, tokens_per_minute, created_at, log_bodies";
 
@@ -106,10 +106,11 @@ public class KeyStore {
         String secret = KeySecrets.newSecret();
         ApiKey key = new ApiKey(Ids.of("key"), name, KeySecrets.displayPrefix(secret), projectId, limit, now(), null,
                 scope);
-        jdbc.sql("INSERT INTO api_keys (" + KEY_COLUMNS + ", key_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+        jdbc.sql("INSERT INTO api_keys (" + KEY_COLUMNS + ", key_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
                 .params(key.id(), name, key.prefix(), projectId, limit.requestsPerMinute(), limit.tokensPerMinute(),
                         timestamp(key.createdAt()), null, joined(scope.models()), joined(scope.apis()),
-                        scope.expiresAt() == null ? null : timestamp(scope.expiresAt()), KeyHash.sha256(secret))
+                        scope.expiresAt() == null ? null : timestamp(scope.expiresAt()), joined(scope.providers()),
+                        KeyHash.sha256(secret))
                 .update();
         return new IssuedKey(key, secret);
     }
@@ -154,7 +155,7 @@ public class KeyStore {
      */
     public Optional<Caller> callerByHash(String hash) {
         return lookups.sql("SELECT k.id, k.project_id, k.requests_per_minute, k.tokens_per_minute, "
-                        + "k.allowed_models, k.allowed_apis, k.expires_at, "
+                        + "k.allowed_models, k.allowed_apis, k.expires_at, k.allowed_providers, "
                         + "p.requests_per_minute AS project_rpm, p.tokens_per_minute AS project_tpm "
                         + "FROM api_keys k LEFT JOIN projects p ON p.id = k.project_id "
                         + "WHERE k.key_hash = ? AND k.revoked_at IS NULL")
@@ -203,10 +204,10 @@ public class KeyStore {
     /** Stored as written by {@link #issueKey}, which took it from a valid {@link Scope}, so it reads back as one. */
     private static Scope scope(ResultSet rs) throws SQLException {
         return Scope.of(split(rs.getString("allowed_models")), split(rs.getString("allowed_apis")),
-                instant(rs, "expires_at"));
+                instant(rs, "expires_at")).withProviders(split(rs.getString("allowed_providers")));
     }
 
-    /** Model patterns and API names hold no commas (a {@link Scope} refuses them), so a comma separates them. */
+    /** Model patterns, provider ids and API names hold no commas (a {@link Scope} refuses them), so a comma separates them. */
     private static String joined(Collection<String> values) {
         return values == null ? null : String.join(",", values);
     }

@@ -13,12 +13,17 @@ import java.util.concurrent.ThreadLocalRandom;
 /**
  * Turns the models a request may use and its routing options into an ordered attempt plan, without calling anyone:
  * per model, providers named in {@code order} first (in that order), then the rest, weighted-shuffled when the
- * catalog gives weights, else in catalog order; {@code only} leaves out the others; a provider cooling down after a
+ * catalog gives weights, else in catalog order; {@code only} leaves out the others, and so does a scoped credential's
+ * {@code providers} ({@link #NOT_FOR_CREDENTIAL}); a provider cooling down after a
  * 429 or with an open circuit is skipped. Every provider gets a reason, which the explain endpoint shows. At most
  * {@code caravan.routing.max-attempts} attempts are included; those past it are listed as left out.
  */
 @Component
 public class AttemptPlanner {
+
+    /** Why a provider the caller's credential may not use is left out. */
+    public static final String NOT_FOR_CREDENTIAL = "not one this credential may use";
+    public static final String NOT_IN_ONLY = "not in 'only'";
 
     private final ModelCatalog catalog;
     private final ProviderRegistry providers;
@@ -46,8 +51,9 @@ public class AttemptPlanner {
                 ModelEntry.Offer offer = ranked.offer();
                 Attempt attempt = new Attempt(model, offer.provider(), offer.model(),
                         providers.get(offer.provider()).format());
-                String skip = options.only() != null && !options.only().contains(offer.provider())
-                        ? "not in 'only'" : health.skipReason(offer.provider());
+                String skip = !options.credentialAllows(offer.provider()) ? NOT_FOR_CREDENTIAL
+                        : options.only() != null && !options.only().contains(offer.provider()) ? NOT_IN_ONLY
+                        : health.skipReason(offer.provider());
                 if (skip == null && includedSoFar >= maxAttempts) {
                     skip = pastTheCap(maxAttempts);
                 }

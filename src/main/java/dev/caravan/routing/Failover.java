@@ -53,8 +53,14 @@ public class Failover {
         List<AttemptPlanner.PlannedAttempt> planned = planner.plan(call.models(), call.options());
         List<Attempt> included = AttemptPlanner.included(planned);
         if (included.isEmpty()) {
-            // the client should wait as long as the providers it may use asked for: not those 'only' left out
-            List<Long> waits = planned.stream().filter(p -> !"not in 'only'".equals(p.reason()))
+            if (planned.stream().allMatch(p -> AttemptPlanner.NOT_FOR_CREDENTIAL.equals(p.reason()))) {
+                // a hand-written chain's models, checked only here: the intake checked the request's own
+                throw new GatewayException(ErrorKind.PERMISSION_DENIED, "No provider this credential may use "
+                        + "serves '" + call.requestedModel() + "'.", "model", null, null);
+            }
+            // the client should wait as long as the providers it may use asked for: not those left out by choice
+            List<Long> waits = planned.stream().filter(p -> !AttemptPlanner.NOT_IN_ONLY.equals(p.reason())
+                            && !AttemptPlanner.NOT_FOR_CREDENTIAL.equals(p.reason()))
                     .map(p -> health.coolingSeconds(p.attempt().provider())).toList();
             long wait = waits.isEmpty() || waits.contains(null) ? 0 : waits.stream().mapToLong(Long::longValue).max()
                     .orElse(0);

@@ -10,10 +10,12 @@ import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.stereotype.Component;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Where each provider is reached and with which key. For a provider named {@code mistral}: the base URL is
@@ -64,6 +66,11 @@ public class ProviderRegistry {
         }
         // last: an explicit caravan.providers.<name>.base-url still wins, and it is the value used above anyway
         environment.getPropertySources().addLast(new MapPropertySource("caravanProviders", published));
+    }
+
+    /** The providers' ids, in catalog order. */
+    public Set<String> names() {
+        return Collections.unmodifiableSet(providers.keySet());
     }
 
     public Provider get(String name) {

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Per-request routing options, read from the body's {@code providerOptions.gateway} (the field Vercel's AI SDK and
@@ -29,13 +30,15 @@ import java.util.Map;
  * @param maxCost          the most this request may cost, in USD: a worst case above it is refused, fallbacks above
  *                         it are skipped; null: no ceiling
  * @param byok             the caller's own provider credentials, used for this request only
+ * @param credential       the providers the caller's credential may use (a scoped key's or issuer's
+ *                         {@code providers}); null: all. Never read from the request: only the intake sets it
  */
 public record RoutingOptions(List<String> order, List<String> only, List<String> models,
                              Map<String, Long> providerTimeouts, String user, List<String> tags, String caching,
-                             BigDecimal maxCost, ByokCredentials byok) {
+                             BigDecimal maxCost, ByokCredentials byok, Set<String> credential) {
 
     public static final RoutingOptions NONE = new RoutingOptions(List.of(), null, List.of(), Map.of(), null,
-            List.of(), null, null, ByokCredentials.NONE);
+            List.of(), null, null, ByokCredentials.NONE, null);
     /** The request body field that carries the options; never sent to a provider. */
     public static final String BODY_FIELD = "providerOptions";
     public static final String HEADER = "x-caravan-options";
@@ -44,7 +47,19 @@ public record RoutingOptions(List<String> order, List<String> only, List<String>
 
     /** These options for {@code user}: the one a verified token names, which the request cannot override. */
     public RoutingOptions withUser(String user) {
-        return new RoutingOptions(order, only, models, providerTimeouts, user, tags, caching, maxCost, byok);
+        return new RoutingOptions(order, only, models, providerTimeouts, user, tags, caching, maxCost, byok,
+                credential);
+    }
+
+    /** These options for a credential that only {@code providers} may serve (null: any). */
+    public RoutingOptions withCredentialProviders(Set<String> providers) {
+        return providers == null ? this : new RoutingOptions(order, only, models, providerTimeouts, user, tags,
+                caching, maxCost, byok, providers);
+    }
+
+    /** Whether the caller's credential lets {@code provider} serve it. */
+    public boolean credentialAllows(String provider) {
+        return credential == null || credential.contains(provider);
     }
 
     /**
@@ -55,7 +70,7 @@ public record RoutingOptions(List<String> order, List<String> only, List<String>
      */
     public RoutingOptions forShadow() {
         return new RoutingOptions(order, only, List.of(), providerTimeouts, user, tags, caching, null,
-                ByokCredentials.NONE);
+                ByokCredentials.NONE, credential);
     }
 
     public boolean autoCaching() {
@@ -87,7 +102,7 @@ public record RoutingOptions(List<String> order, List<String> only, List<String>
                 strings(field(body, fromHeader, "tags"), "tags", List.of()),
                 text(field(body, fromHeader, "caching"), "caching"),
                 maxCost(field(body, fromHeader, "maxCost")),
-                ByokCredentials.from(field(body, fromHeader, "byok")));
+                ByokCredentials.from(field(body, fromHeader, "byok")), null);
     }
 
     /**

@@ -83,4 +83,28 @@ class ScopeTest {
         assertThatThrownBy(() -> Scope.of(null, List.of("speech"), null)).isInstanceOf(Scope.Invalid.class)
                 .hasMessageContaining("speech").hasMessageContaining("chat");
     }
+
+    @Test
+    void a_provider_scope_allows_a_model_only_when_one_of_its_providers_serves_it() {
+        Scope scope = Scope.of(List.of("acme/*"), null, null).withProviders(List.of(" beta ", "gamma"));
+
+        assertThat(scope.providers()).containsExactly("beta", "gamma");
+        assertThat(scope.allowsProvider("beta")).isTrue();
+        assertThat(scope.allowsProvider("alpha")).isFalse();
+        assertThat(scope.allowsModel("acme/large", List.of("alpha", "gamma"))).isTrue();
+        assertThat(scope.allowsModel("acme/small", List.of("alpha"))).isFalse();
+        assertThat(scope.allowsModel("other/large", List.of("beta"))).as("the model part still applies").isFalse();
+        assertThat(Scope.NONE.withProviders(List.of("beta")).limitsModels()).isTrue();
+        assertThat(Scope.NONE.withProviders(null)).isSameAs(Scope.NONE);
+        assertThat(scope).isEqualTo(Scope.of(List.of("acme/*"), null, null).withProviders(List.of("beta", "gamma")))
+                .isNotEqualTo(Scope.of(List.of("acme/*"), null, null));
+    }
+
+    @Test
+    void refuses_provider_lists_that_name_no_provider_id() {
+        for (List<String> bad : List.of(List.<String>of(), List.of("Beta"), List.of("beta", "../x"), List.of(""))) {
+            assertThatThrownBy(() -> Scope.NONE.withProviders(bad)).isInstanceOf(Scope.Invalid.class)
+                    .satisfies(e -> assertThat(((Scope.Invalid) e).part()).isEqualTo("providers"));
+        }
+    }
 }

@@ -82,7 +82,8 @@ public abstract class RoutingTestBase {
                 .timeout(Duration.ofSeconds(20))
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         for (int i = 0; i + 1 < headers.length; i += 2) {
-            builder.header(headers[i], headers[i + 1]);
+            // set, not added: a test's own Authorization replaces the gateway key's
+            builder.setHeader(headers[i], headers[i + 1]);
         }
         return http.send(builder.build(), HttpResponse.BodyHandlers.ofString());
     }

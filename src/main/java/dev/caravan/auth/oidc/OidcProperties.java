@@ -82,6 +82,8 @@ public record OidcProperties(@Valid @DefaultValue List<Issuer> issuers,
      *                     key's {@code models}; empty: every model
      * @param apis         the APIs its tokens may call ({@code chat}, {@code messages}, …), as a scoped key's
      *                     {@code apis}; empty: every API
+     * @param providers    the providers that may serve its tokens' requests, as a scoped key's {@code providers};
+     *                     empty: every provider
      */
     public record Issuer(@NotBlank @Pattern(regexp = "[a-z0-9][a-z0-9-]{0,40}") String name,
                          @NotBlank @Pattern(regexp = "https?://.+") String issuer,
@@ -92,13 +94,15 @@ public record OidcProperties(@Valid @DefaultValue List<Issuer> issuers,
                          @Valid @DefaultValue List<ProjectMapping> projects,
                          @DefaultValue("sub") String userClaim,
                          @DefaultValue List<String> models,
-                         @DefaultValue List<String> apis) {
+                         @DefaultValue List<String> apis,
+                         @DefaultValue List<String> providers) {
 
         public Issuer {
             models = models == null ? List.of() : List.copyOf(models);
             apis = apis == null ? List.of() : List.copyOf(apis);
+            providers = providers == null ? List.of() : List.copyOf(providers);
             try {
-                scope(models, apis);
+                scope(models, apis, providers);
             } catch (Scope.Invalid e) {
                 // refused at start: a typo must not quietly widen or empty what the issuer's tokens may do
                 throw new IllegalArgumentException("caravan.auth.oidc issuer " + name + ": " + e.getMessage());
@@ -118,11 +122,12 @@ public record OidcProperties(@Valid @DefaultValue List<Issuer> issuers,
 
         /** What this issuer's tokens may do; tokens expire by their own {@code exp}. */
         public Scope scope() {
-            return scope(models, apis);
+            return scope(models, apis, providers);
         }
 
-        private static Scope scope(List<String> models, List<String> apis) {
-            return Scope.of(models.isEmpty() ? null : models, apis.isEmpty() ? null : apis, null);
+        private static Scope scope(List<String> models, List<String> apis, List<String> providers) {
+            return Scope.of(models.isEmpty() ? null : models, apis.isEmpty() ? null : apis, null)
+                    .withProviders(providers.isEmpty() ? null : providers);
         }
     }
 

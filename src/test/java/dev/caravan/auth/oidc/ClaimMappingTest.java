@@ -14,7 +14,7 @@ class ClaimMappingTest {
     private static ClaimMapping mapping(String projectClaim, List<OidcProperties.ProjectMapping> projects,
                                         String userClaim) {
         return ClaimMapping.of(new OidcProperties.Issuer("idp", "https://idp.example.com", "", List.of("caravan"),
-                null, projectClaim, projects, userClaim, null, null));
+                null, projectClaim, projects, userClaim, null, null, null));
     }
 
     @Test
@@ -68,8 +68,8 @@ class ClaimMappingTest {
     @Test
     void refuses_symmetric_and_unsigned_algorithms_at_start() {
         assertThatThrownBy(() -> new OidcProperties.Issuer("idp", "https://idp.example.com", "", List.of("caravan"),
-                List.of("RS256", "HS256"), "azp", List.of(), "sub", null, null)).hasMessageContaining("HS256");
+                List.of("RS256", "HS256"), "azp", List.of(), "sub", null, null, null)).hasMessageContaining("HS256");
         assertThatThrownBy(() -> new OidcProperties.Issuer("idp", "https://idp.example.com", "", List.of("caravan"),
-                List.of("none"), "azp", List.of(), "sub", null, null)).hasMessageContaining("none");
+                List.of("none"), "azp", List.of(), "sub", null, null, null)).hasMessageContaining("none");
     }
 }

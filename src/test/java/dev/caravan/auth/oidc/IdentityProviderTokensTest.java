@@ -48,7 +48,8 @@ import static org.awaitility.Awaitility.await;
  * key sets, RS256-signed tokens) on a local port, the gateway on another, the provider simulator behind it. Issuers:
  * {@code corp} (azp mapped to a project), {@code rotating} (its key set replaced mid-test), a Kubernetes-shaped one
  * (its key set named directly, no discovery), two on a second provider that is shut down mid-test, and
- * {@code scoped}, whose tokens may use only some models and APIs.
+ * {@code scoped}, whose tokens may use only some models and APIs, and {@code vendor-bound}, whose tokens only one
+ * provider may serve.
  */
 class IdentityProviderTokensTest extends GatewayTestBase {
 
@@ -116,6 +117,12 @@ class IdentityProviderTokensTest extends GatewayTestBase {
         registry.add(scoped + "models[0]", () -> "openai/gpt-5*");
         registry.add(scoped + "apis[0]", () -> "chat");
         registry.add(scoped + "apis[1]", () -> "models");
+        String vendorBound = "caravan.auth.oidc.issuers[6].";
+        registry.add(vendorBound + "name", () -> "vendor-bound");
+        registry.add(vendorBound + "issuer", () -> IDP.issuerUrl("vendor-bound").toString());
+        registry.add(vendorBound + "audiences[0]", () -> AUDIENCE);
+        registry.add(vendorBound + "project-claim", () -> "azp");
+        registry.add(vendorBound + "providers[0]", () -> "anthropic");
     }
 
     @AfterAll
@@ -312,6 +319,26 @@ class IdentityProviderTokensTest extends GatewayTestBase {
                 .containsExactlyInAnyOrder("openai/gpt-5", "openai/gpt-5-mini");
         // the gateway key is not scoped (corp's tokens are not used here: another test watches corp's first fetch)
         assertThat(json(get("/v1/models", GATEWAY_KEY).body()).path("data").size()).isGreaterThan(2);
+    }
+
+    @Test
+    void an_issuers_providers_limit_what_its_tokens_are_served_by() throws Exception {
+        project(BILLING);
+        String token = IDP.issueToken("vendor-bound", BILLING, new DefaultOAuth2TokenCallback("vendor-bound",
+                "grace", "JWT", List.of(AUDIENCE), Map.of("azp", BILLING), 3600)).serialize();
+
+        HttpResponse<String> anthropic = http.send(post("/v1/chat/completions",
+                simpleRequest("anthropic/claude-haiku-4.5", false)).setHeader("Authorization", "Bearer " + token)
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(anthropic.statusCode()).as(anthropic.body()).isEqualTo(200);
+        int served = SIMULATOR.requests().size();
+        HttpResponse<String> openai = send(token);
+        assertThat(openai.statusCode()).isEqualTo(403);
+        assertThat(json(openai.body()).at("/error/code").asText()).isEqualTo("permission_denied");
+        assertThat(json(openai.body()).at("/error/message").asText()).contains("anthropic");
+        assertThat(SIMULATOR.requests()).hasSize(served);
+        assertThat(json(get("/v1/models", token).body()).path("data").findValuesAsText("id"))
+                .allMatch(id -> id.startsWith("anthropic/")).contains("anthropic/claude-haiku-4.5");
     }
 
     @Test
