@@ -7,7 +7,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -23,8 +26,11 @@ import java.util.concurrent.locks.LockSupport;
  *
  * <pre>
  * java bench/OpenLoad.java --url http://127.0.0.1:8080/v1/chat/completions --key K --model openai/gpt-5 \
- *     --rate 500 --duration-s 10 --warmup-s 2 [--connections 64]
+ *     --rate 500 --duration-s 10 --warmup-s 2 [--connections 64] [--keys-file F]
  * </pre>
+ *
+ * With {@code --keys-file} (one credential per line), request i sends line i modulo their number instead of
+ * {@code --key}: e.g. a distinct token per request, to measure what a credential costs when nothing is cached.
  *
  * Prints one line: {@code OPENLOAD rate=.. sent=.. ok=.. errors=.. p50_us=.. p90_us=.. p99_us=.. p999_us=.. max_us=..
  * late_sends=..}; error samples go to stderr. Exits 0 even when requests failed: the caller reads the counts.
@@ -42,6 +48,7 @@ public final class OpenLoad {
         double warmupS = 2;
         double drainS = 10;
         int connections = 64;
+        String keysFile = null;
         for (int i = 0; i + 1 < args.length; i += 2) {
             String v = args[i + 1];
             switch (args[i]) {
@@ -53,6 +60,7 @@ public final class OpenLoad {
                 case "--warmup-s" -> warmupS = Double.parseDouble(v);
                 case "--drain-s" -> drainS = Double.parseDouble(v);
                 case "--connections" -> connections = Integer.parseInt(v);
+                case "--keys-file" -> keysFile = v;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -63,14 +71,12 @@ public final class OpenLoad {
         String body = "{\"model\":\"" + model
                 + "\",\"messages\":[{\"role\":\"user\",\"content\":\"Say hello in one short sentence.\"}]}";
         byte[] bodyBytes = body.getBytes(StandardCharsets.UTF_8);
-        String head = "POST " + uri.getRawPath() + " HTTP/1.1\r\n"
-                + "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
-                + "Content-Type: application/json\r\n"
-                + "Authorization: Bearer " + key + "\r\n"
-                + "Content-Length: " + bodyBytes.length + "\r\n\r\n";
-        byte[] request = new byte[head.length() + bodyBytes.length];
-        System.arraycopy(head.getBytes(StandardCharsets.US_ASCII), 0, request, 0, head.length());
-        System.arraycopy(bodyBytes, 0, request, head.length(), bodyBytes.length);
+        List<String> keys = keysFile == null ? List.of(key)
+                : Files.readAllLines(Path.of(keysFile)).stream().filter(k -> !k.isBlank()).toList();
+        byte[][] requests = new byte[keys.size()][];
+        for (int k = 0; k < keys.size(); k++) {
+            requests[k] = request(uri, keys.get(k), bodyBytes);
+        }
         InetSocketAddress address = new InetSocketAddress(uri.getHost(), uri.getPort());
 
         int warmup = (int) Math.round(rate * warmupS);
@@ -87,7 +93,7 @@ public final class OpenLoad {
 
         for (int c = 0; c < connections; c++) {
             Thread worker = new Thread(() -> {
-                Connection conn = new Connection(address, request);
+                Connection conn = new Connection(address);
                 while (true) {
                     Integer i;
                     try {
@@ -96,7 +102,7 @@ public final class OpenLoad {
                         return;
                     }
                     long dueAt = start + i * periodNs;
-                    String problem = conn.exchange();
+                    String problem = conn.exchange(requests[i % requests.length]);
                     long end = System.nanoTime();
                     int index = i - warmup;
                     if (problem == null) {
@@ -154,22 +160,33 @@ public final class OpenLoad {
         return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))] / 1000;
     }
 
+    /** A whole HTTP/1.1 request: head with {@code key} as the bearer credential, then the body. */
+    static byte[] request(URI uri, String key, byte[] bodyBytes) {
+        String head = "POST " + uri.getRawPath() + " HTTP/1.1\r\n"
+                + "Host: " + uri.getHost() + ":" + uri.getPort() + "\r\n"
+                + "Content-Type: application/json\r\n"
+                + "Authorization: Bearer " + key + "\r\n"
+                + "Content-Length: " + bodyBytes.length + "\r\n\r\n";
+        byte[] request = new byte[head.length() + bodyBytes.length];
+        System.arraycopy(head.getBytes(StandardCharsets.US_ASCII), 0, request, 0, head.length());
+        System.arraycopy(bodyBytes, 0, request, head.length(), bodyBytes.length);
+        return request;
+    }
+
     /** One keep-alive connection, reopened when the server closes it; reads Content-Length and chunked bodies. */
     static final class Connection {
         private final InetSocketAddress address;
-        private final byte[] request;
         private Socket socket;
         private InputStream in;
         private OutputStream out;
         private final StringBuilder line = new StringBuilder(128);
 
-        Connection(InetSocketAddress address, byte[] request) {
+        Connection(InetSocketAddress address) {
             this.address = address;
-            this.request = request;
         }
 
         /** Sends the request and reads the whole response; null when it was a 200, else what went wrong. */
-        String exchange() {
+        String exchange(byte[] request) {
             for (int attempt = 0; attempt < 2; attempt++) {
                 boolean fresh = socket == null;
                 try {

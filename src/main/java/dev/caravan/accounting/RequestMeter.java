@@ -313,7 +313,8 @@ public final class RequestMeter implements StreamOutcome {
         this.tallyCharged = charged;
         this.tallyUsage = charged ? usage : null;
         this.tallyEstimated = estimated;
-        this.tallyCost = charged ? Cost.of(how.model().pricing(), usage) : null;
+        // a cached answer keeps its usage on record, at no cost: no provider was paid for it
+        this.tallyCost = !charged ? null : how.fromCache() ? BigDecimal.ZERO : Cost.of(how.model().pricing(), usage);
     }
 
     /** Settles the admission and writes the one usage record, with what {@link #tally} found. */
@@ -321,7 +322,7 @@ public final class RequestMeter implements StreamOutcome {
         long now = System.nanoTime();
         Usage usage = tallyUsage;
         BigDecimal cost = tallyCost;
-        long tokens = usage == null || usage.totalTokens() == null ? 0 : usage.totalTokens();
+        long tokens = usage == null || usage.totalTokens() == null || served.fromCache() ? 0 : usage.totalTokens();
         SpendControl.Admission granted = admission;
         if (granted != null) {
             granted.settle(cost == null ? BigDecimal.ZERO : cost, tokens, tallyCharged && served.byok());

@@ -26,6 +26,11 @@ public record Served(ChatRequest request, String requestedModel, String user, Li
                 plan == null ? List.of() : plan.records());
     }
 
+    /** Answered from the gateway's response cache: no provider was called, nothing is charged. */
+    public boolean fromCache() {
+        return GatewayCall.CACHE_PROVIDER.equals(provider);
+    }
+
     /** An attempt began: there is a provider and model to name (and, if it answered, to charge). */
     public boolean attempted() {
         return provider != null;

@@ -2,6 +2,7 @@ package dev.caravan.api;
 
 import dev.caravan.accounting.RequestMeter;
 import dev.caravan.accounting.Served;
+import dev.caravan.cache.ResponseCache;
 import dev.caravan.canonical.ChatCompletion;
 import dev.caravan.canonical.Warning;
 import dev.caravan.format.VerbatimAnswer;
@@ -47,6 +48,10 @@ final class Answer {
         answer.out.removeHeaders("*");
         answer.out.setHeader("x-caravan-provider", call.provider());
         answer.out.setHeader("x-caravan-model", call.servingModel());
+        String cache = ResponseCache.status(exchange, call);
+        if (cache != null) {
+            answer.out.setHeader(ResponseCache.HEADER, cache);
+        }
         return answer;
     }
 

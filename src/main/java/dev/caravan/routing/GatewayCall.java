@@ -32,6 +32,8 @@ public final class GatewayCall {
      */
     public static final String PROVIDER_ROUTE_PROPERTY = "caravanProviderRoute";
     public static final String CHAT = "provider";
+    /** The provider an answer from the response cache names (dev.caravan.cache): no catalog provider may be so named. */
+    public static final String CACHE_PROVIDER = "cache";
     public static final String EMBEDDINGS = "embeddings";
     public static final String IMAGES = "images";
 
@@ -149,6 +151,11 @@ public final class GatewayCall {
     /** The request is not a chat: its attempts call the provider routes for {@code kind} (EMBEDDINGS, IMAGES). */
     public void operation(String kind) {
         this.operation = kind;
+    }
+
+    /** A chat request (not one of embeddings or images). */
+    public boolean chat() {
+        return CHAT.equals(operation);
     }
 
     /** The route id suffix of {@code provider}'s route for this request's operation. */

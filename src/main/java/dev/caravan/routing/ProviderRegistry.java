@@ -36,6 +36,11 @@ public class ProviderRegistry {
         Map<String, Object> published = new HashMap<>();
         for (Map.Entry<String, ProviderEntry> entry : catalog.providers().entrySet()) {
             String name = entry.getKey();
+            if (GatewayCall.CACHE_PROVIDER.equals(name)) {
+                // the response cache's answers name it: records of a real provider must not be mistaken for them
+                throw new IllegalStateException("the catalog declares a provider named '" + name
+                        + "', a name the gateway keeps for answers from its response cache");
+            }
             ProviderEntry declared = entry.getValue();
             String prefix = name.toUpperCase(Locale.ROOT).replace('-', '_');
             ProviderProperties.ProviderOverride override = properties.providers().get(name);

@@ -30,15 +30,18 @@ import java.util.Set;
  * @param maxCost          the most this request may cost, in USD: a worst case above it is refused, fallbacks above
  *                         it are skipped; null: no ceiling
  * @param byok             the caller's own provider credentials, used for this request only
+ * @param cache            answer from the gateway's response cache when this exact request was answered before
+ *                         for the same project, and keep this answer there ({@code dev.caravan.cache})
  * @param credential       the providers the caller's credential may use (a scoped key's or issuer's
  *                         {@code providers}); null: all. Never read from the request: only the intake sets it
  */
 public record RoutingOptions(List<String> order, List<String> only, List<String> models,
                              Map<String, Long> providerTimeouts, String user, List<String> tags, String caching,
-                             BigDecimal maxCost, ByokCredentials byok, Set<String> credential) {
+                             BigDecimal maxCost, ByokCredentials byok, boolean cache,
+                             Set<String> credential) {
 
     public static final RoutingOptions NONE = new RoutingOptions(List.of(), null, List.of(), Map.of(), null,
-            List.of(), null, null, ByokCredentials.NONE, null);
+            List.of(), null, null, ByokCredentials.NONE, false, null);
     /** The request body field that carries the options; never sent to a provider. */
     public static final String BODY_FIELD = "providerOptions";
     public static final String HEADER = "x-caravan-options";
@@ -47,14 +50,14 @@ public record RoutingOptions(List<String> order, List<String> only, List<String>
 
     /** These options for {@code user}: the one a verified token names, which the request cannot override. */
     public RoutingOptions withUser(String user) {
-        return new RoutingOptions(order, only, models, providerTimeouts, user, tags, caching, maxCost, byok,
+        return new RoutingOptions(order, only, models, providerTimeouts, user, tags, caching, maxCost, byok, cache,
                 credential);
     }
 
     /** These options for a credential that only {@code providers} may serve (null: any). */
     public RoutingOptions withCredentialProviders(Set<String> providers) {
         return providers == null ? this : new RoutingOptions(order, only, models, providerTimeouts, user, tags,
-                caching, maxCost, byok, providers);
+                caching, maxCost, byok, cache, providers);
     }
 
     /** Whether the caller's credential lets {@code provider} serve it. */
@@ -69,8 +72,9 @@ public record RoutingOptions(List<String> order, List<String> only, List<String>
      * keys (the gateway pays for its evaluation, not the caller).
      */
     public RoutingOptions forShadow() {
+        // the copy evaluates its candidate: an answer cached for it would measure nothing
         return new RoutingOptions(order, only, List.of(), providerTimeouts, user, tags, caching, null,
-                ByokCredentials.NONE, credential);
+                ByokCredentials.NONE, false, credential);
     }
 
     public boolean autoCaching() {
@@ -102,7 +106,8 @@ public record RoutingOptions(List<String> order, List<String> only, List<String>
                 strings(field(body, fromHeader, "tags"), "tags", List.of()),
                 text(field(body, fromHeader, "caching"), "caching"),
                 maxCost(field(body, fromHeader, "maxCost")),
-                ByokCredentials.from(field(body, fromHeader, "byok")), null);
+                ByokCredentials.from(field(body, fromHeader, "byok")),
+                flag(field(body, fromHeader, "cache"), "cache"), null);
     }
 
     /**
@@ -175,6 +180,17 @@ public record RoutingOptions(List<String> order, List<String> only, List<String>
                     "maxCost");
         }
         return value;
+    }
+
+    /** A true/false option; absent is false, anything else a 400. */
+    private static boolean flag(JsonNode node, String name) {
+        if (node == null || node.isNull()) {
+            return false;
+        }
+        if (!node.isBoolean()) {
+            throw GatewayException.invalid("providerOptions.gateway." + name + " must be true or false.", name);
+        }
+        return node.booleanValue();
     }
 
     private static JsonNode field(JsonNode body, JsonNode header, String name) {

@@ -12,6 +12,7 @@ import dev.caravan.api.Intake;
 import dev.caravan.api.MessagesApi;
 import dev.caravan.api.ResponsesApi;
 import dev.caravan.auth.GatewayKeys;
+import dev.caravan.cache.ResponseCache;
 import dev.caravan.error.ErrorResponder;
 import dev.caravan.format.anthropic.MessagesErrors;
 import dev.caravan.format.openai.ErrorBody;
@@ -222,6 +223,24 @@ class RouteSteps {
     @Bean
     Processor admitSpend(SpendGate spend) {
         return spend::admit;
+    }
+
+    /** The response cache: answers a request that asked for it from an earlier answer, before any attempt. */
+    @Bean
+    Processor cacheLookup(ResponseCache cache) {
+        return cache::lookup;
+    }
+
+    /** True unless {@code cacheLookup} answered the request. */
+    @Bean
+    Predicate cacheMissed(ResponseCache cache) {
+        return cache::missed;
+    }
+
+    /** Keeps the provider's answer for the next identical request that asks for the cache. */
+    @Bean
+    Processor cacheStore(ResponseCache cache) {
+        return cache::store;
     }
 
     /**

@@ -6,10 +6,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A provider's stream as canonical chunks. A virtual thread reads and decodes the provider's events into a small
@@ -48,6 +50,9 @@ public final class ChunkStream implements AutoCloseable {
     private final boolean keepEvents;
     /** The provider event the chunk {@link #next} returned last was the first chunk of; null for the others. */
     private SseEvent event;
+    /** Told the chunks handed out, once the provider's stream reached its end; null when nobody asked. */
+    private Consumer<List<ChatCompletionChunk>> recorder;
+    private List<ChatCompletionChunk> recorded;
 
     /** A chunk and the provider event it is the first (or only) chunk of. */
     private record WithEvent(ChatCompletionChunk chunk, SseEvent event) {
@@ -62,6 +67,33 @@ public final class ChunkStream implements AutoCloseable {
         this.upstream = upstream;
         this.keepEvents = keepEvents;
         this.reader = Thread.ofVirtual().name("caravan-stream-reader").start(() -> pump(decoder));
+    }
+
+    /**
+     * A stream of chunks already known (a cached answer, dev.caravan.cache): handed out as a provider's would be, so
+     * the API's encoder, heartbeat and accounting treat it like any stream.
+     */
+    public static ChunkStream replay(List<ChatCompletionChunk> chunks) {
+        return new ChunkStream(InputStream.nullInputStream(), new StreamDecoder() {
+            @Override
+            public List<ChatCompletionChunk> decode(SseEvent event) {
+                return List.of();
+            }
+
+            @Override
+            public List<ChatCompletionChunk> finish() {
+                return chunks;
+            }
+        });
+    }
+
+    /**
+     * {@code recorder} is told every chunk handed out (events without one left out), once the provider's stream
+     * reached its end; never when it failed or was closed before. Set before the first {@link #next}.
+     */
+    public void record(Consumer<List<ChatCompletionChunk>> recorder) {
+        this.recorded = new ArrayList<>();
+        this.recorder = recorder;
     }
 
     /** The stream keeps the provider's events: its client is written them rather than an encoding of the chunks. */
@@ -174,14 +206,23 @@ public final class ChunkStream implements AutoCloseable {
         if (item == END) {
             ended = true;
             reachedEnd = true;
+            if (recorder != null) {
+                recorder.accept(List.copyOf(recorded));
+            }
             return null;
         }
         rethrow(item);
+        ChatCompletionChunk chunk;
         if (item instanceof WithEvent kept) {
             event = kept.event();
-            return kept.chunk();
+            chunk = kept.chunk();
+        } else {
+            chunk = (ChatCompletionChunk) item;
         }
-        return (ChatCompletionChunk) item;
+        if (recorded != null && chunk != EVENT_ONLY) {
+            recorded.add(chunk);
+        }
+        return chunk;
     }
 
     /** The next queued item within {@code nanos}, or null. */
