@@ -1,15 +1,17 @@
 package dev.caravan.cache;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.caravan.canonical.ChatCompletion;
 import dev.caravan.canonical.ChatCompletionChunk;
+import dev.caravan.catalog.ModelCatalog;
+import dev.caravan.controlplane.RedisProperties;
 import dev.caravan.format.VerbatimAnswer;
 import dev.caravan.identity.Caller;
 import dev.caravan.routing.Attempt;
 import dev.caravan.routing.GatewayCall;
 import dev.caravan.stream.ChunkStream;
+import io.lettuce.core.api.StatefulRedisConnection;
 import org.apache.camel.Exchange;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
@@ -20,7 +22,8 @@ import java.util.List;
  * after admission (so budgets and rate limits still apply to a hit) and {@link #store} after the attempts. A hit is
  * answered as the provider's answer would be: through the API's own encoder, a stream replayed as a stream, its usage
  * recorded with provider {@code cache} and no cost. Only finished answers are kept: a stream that failed, was cut or
- * was left by its client is not. Kept in this instance's memory (Caffeine), bounded in entries and time.
+ * was left by its client is not. Kept in this instance's memory (Caffeine), bounded in entries and time, or in Redis
+ * when {@code caravan.redis.url} is set, shared by every replica.
  */
 @Component("responseCache")
 public class ResponseCache {
@@ -32,12 +35,14 @@ public class ResponseCache {
     public static final String HEADER = "x-caravan-cache";
 
     private final boolean enabled;
-    private final Cache<String, CachedAnswer> answers;
+    private final AnswerStore answers;
 
-    public ResponseCache(ResponseCacheProperties properties) {
+    public ResponseCache(ResponseCacheProperties properties, RedisProperties redis,
+                         ObjectProvider<StatefulRedisConnection<String, String>> connection, ModelCatalog catalog) {
         this.enabled = properties.enabled();
-        this.answers = Caffeine.newBuilder().maximumSize(properties.maxEntries())
-                .expireAfterWrite(properties.ttl()).build();
+        StatefulRedisConnection<String, String> shared = redis.configured() ? connection.getIfAvailable() : null;
+        this.answers = shared == null ? new LocalAnswers(properties)
+                : new RedisAnswers(shared, redis.keyPrefix(), properties.ttl(), catalog);
     }
 
     /** What {@code x-caravan-cache} says of this exchange's answer: hit, miss, off, or null when it was not asked. */
@@ -59,7 +64,7 @@ public class ResponseCache {
         }
         String key = CacheKey.of(exchange.getProperty(Caller.PROPERTY, Caller.class), call.request());
         exchange.setProperty(KEY_PROPERTY, key);
-        CachedAnswer found = answers.getIfPresent(key);
+        CachedAnswer found = answers.get(key);
         if (found == null) {
             return;
         }

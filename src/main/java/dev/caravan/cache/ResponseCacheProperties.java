@@ -14,7 +14,8 @@ import java.time.Duration;
  *
  * @param enabled    off: {@code cache: true} in a request is accepted and does nothing (every answer says
  *                   {@code x-caravan-cache: off})
- * @param maxEntries the most answers kept on this instance; the least used go first
+ * @param maxEntries the most answers kept in this instance's memory, the least used going first (in Redis, its own
+ *                   {@code maxmemory} policy decides)
  * @param ttl        how long an answer is served from the cache after it was stored
  */
 @Validated
