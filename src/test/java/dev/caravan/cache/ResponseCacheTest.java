@@ -113,6 +113,26 @@ class ResponseCacheTest extends GatewayTestBase {
     }
 
     @Test
+    void the_options_header_asks_for_the_cache_on_the_responses_api_too() throws Exception {
+        SIMULATOR.enqueue(Reply.text("a response"));
+        String body = """
+                {"model":"openai/gpt-5-mini","input":"%s"}""".formatted(prompt);
+
+        HttpResponse<String> first = responses(body);
+        HttpResponse<String> hit = responses(body);
+
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        assertThat(hit.headers().firstValue("x-caravan-cache")).hasValue("hit");
+        assertThat(hit.body()).contains("a response").contains("\"object\":\"response\"");
+        assertThat(SIMULATOR.requests()).hasSize(1);
+    }
+
+    private HttpResponse<String> responses(String body) throws IOException, InterruptedException {
+        return http.send(post("/v1/responses", body).header("x-caravan-options", "{\"cache\":true}").build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
     void one_projects_answer_is_never_served_to_another() throws Exception {
         String projectA = project("cache-a-" + UUID.randomUUID());
         String teamA = key(projectA);
