@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -326,10 +327,27 @@ public class UsageJournal {
         }
     }
 
+    /**
+     * A segment file of its own: named by time, process and sequence, and created here. Two journals of one process
+     * on one directory (a test, a restarted context) can pick the same name in the same millisecond: the one that
+     * finds it taken takes the next sequence.
+     */
+    private Path newSegmentFile() throws IOException {
+        for (int tries = 0; ; tries++) {
+            Path file = directory.resolve("usage-%013d-%d-%06d%s".formatted(System.currentTimeMillis(),
+                    ProcessHandle.current().pid(), sequence.incrementAndGet(), SUFFIX));
+            try {
+                return Files.createFile(file);
+            } catch (FileAlreadyExistsException taken) {
+                if (tries >= 100) {
+                    throw taken;
+                }
+            }
+        }
+    }
+
     private Segment open() throws IOException {
-        Path file = directory.resolve("usage-%013d-%d-%06d%s".formatted(System.currentTimeMillis(),
-                ProcessHandle.current().pid(), sequence.incrementAndGet(), SUFFIX));
-        Files.createFile(file);
+        Path file = newSegmentFile();
         // a FileOutputStream, not a FileChannel: a request thread interrupted during a channel's write closes the
         // channel, and with it the journal, for every request after it
         FileOutputStream out = new FileOutputStream(file.toFile(), true);

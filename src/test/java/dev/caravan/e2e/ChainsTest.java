@@ -54,6 +54,22 @@ class ChainsTest extends GatewayTestBase {
     }
 
     @Test
+    void takes_turns_between_the_round_robin_chains_two_models() throws Exception {
+        java.util.List<String> models = new java.util.ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            HttpResponse<String> response = chat(GATEWAY_KEY, "chain/round-robin");
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            models.add(json(response.body()).at("/provider_metadata/gateway/routing/attempts/0/model").asText());
+        }
+
+        // strictly alternating, whichever branch this instance's balancer starts with
+        assertThat(models).containsOnly("openai/gpt-5-mini", "google/gemini-2.5-flash");
+        for (int i = 1; i < models.size(); i++) {
+            assertThat(models.get(i)).as("request %d", i).isNotEqualTo(models.get(i - 1));
+        }
+    }
+
+    @Test
     void routes_a_premium_projects_keys_to_the_larger_models_and_everyone_else_to_the_smaller() throws Exception {
         String premium = json(admin("POST", "/v1/admin/projects", "{\"name\":\"premium\"}").body()).path("id").asText();
         String premiumKey = json(admin("POST", "/v1/admin/keys",
