@@ -4,7 +4,6 @@ import dev.caravan.accounting.RequestMeter;
 import dev.caravan.canonical.EmbeddingResult;
 import dev.caravan.canonical.ImageResult;
 import dev.caravan.catalog.ModelCatalog;
-import dev.caravan.catalog.ModelEntry;
 import dev.caravan.error.GatewayException;
 import dev.caravan.format.aisdk.AiSdkConfig;
 import dev.caravan.format.aisdk.AiSdkEmbeddings;
@@ -102,8 +101,8 @@ public class AiSdkApi {
         out.removeHeaders("*");
         out.setHeader(Exchange.CONTENT_TYPE, "application/json");
         out.setBody(AiSdkConfig.toJson(catalog.models().stream()
-                .filter(model -> !scope.limitsModels() || scope.allowsModel(model.id(),
-                        model.providers().stream().map(ModelEntry.Offer::provider).toList())).toList(), version));
+                .filter(model -> !scope.limitsModels() || scope.allowsModel(model.id(), model.providerIds()))
+                .toList(), version));
     }
 
     /**

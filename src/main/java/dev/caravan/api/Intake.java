@@ -214,7 +214,7 @@ public class Intake {
         }
         for (String id : call.models()) {
             ModelEntry model = catalog.model(id).orElse(null);
-            if (model != null && model.providers().stream().noneMatch(o -> scope.allowsProvider(o.provider()))) {
+            if (model != null && model.providerIds().stream().noneMatch(scope::allowsProvider)) {
                 boolean requested = id.equals(call.requestedModel());
                 throw new GatewayException(ErrorKind.PERMISSION_DENIED, "No provider this credential may use ("
                         + String.join(", ", scope.providers()) + ") serves the " + (requested ? "" : "fallback ")

@@ -43,7 +43,7 @@ public class ModelsApi {
         return new ModelView(model.id(), "model", 0L, model.creator(), model.name(), model.type(),
                 model.contextWindow(),
                 model.maxOutputTokens(), model.capabilities(),
-                model.providers().stream().map(ModelEntry.Offer::provider).distinct().toList(),
+                model.providerIds(),
                 model.pricing() == null ? null : new PricingView(model.pricing().input(), model.pricing().output(),
                         model.pricing().cacheRead(), model.pricing().cacheWrite()));
     }

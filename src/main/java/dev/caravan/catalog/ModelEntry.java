@@ -39,6 +39,11 @@ public record ModelEntry(
         return id.substring(0, id.indexOf('/'));
     }
 
+    /** The ids of the providers that serve it, each once, in catalog order. */
+    public List<String> providerIds() {
+        return providers.stream().map(Offer::provider).distinct().toList();
+    }
+
     public boolean can(String capability) {
         return capabilities != null && capabilities.contains(capability);
     }
