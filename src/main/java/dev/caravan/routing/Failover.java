@@ -211,6 +211,11 @@ public class Failover {
     }
 
     /** The attempt's failure, classified in one place (dev.caravan.error), with what only this attempt knows. */
+    /** The failure caught on {@code exchange}, classified as {@link #judge} does; for {@link BorrowedBreaker}. */
+    static GatewayException judged(Exchange exchange) {
+        return classify(exchange, call(exchange));
+    }
+
     private static GatewayException classify(Exchange exchange, GatewayCall call) {
         FirstByteWatch watch = FirstByteWatch.of(exchange);
         Throwable caught = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Throwable.class);
@@ -236,7 +241,7 @@ public class Failover {
     }
 
     /** Whether {@code error} says something about the provider, for its breaker and its cool-down. */
-    private static boolean providerFault(GatewayCall call, GatewayException error) {
+    static boolean providerFault(GatewayCall call, GatewayException error) {
         return error.kind().retryable() && !callersAccount(call, error);
     }
 

@@ -18,6 +18,7 @@ import dev.caravan.format.anthropic.MessagesErrors;
 import dev.caravan.format.openai.ErrorBody;
 import dev.caravan.routing.AttemptPlan;
 import dev.caravan.routing.ChainRegistry;
+import dev.caravan.routing.BorrowedBreaker;
 import dev.caravan.routing.EmbeddingCall;
 import dev.caravan.routing.ImageCall;
 import dev.caravan.routing.Failover;
@@ -142,6 +143,25 @@ class RouteSteps {
     @Bean
     Processor completeEmbeddings(EmbeddingCall upstream) {
         return upstream::complete;
+    }
+
+    /**
+     * An embeddings or image provider route's steps around its HTTP call: the provider's one breaker (its chat
+     * route's circuitBreaker EIP) refuses the call when open and counts how it ended (dev.caravan.routing.BorrowedBreaker).
+     */
+    @Bean
+    Processor acquireProviderBreaker(BorrowedBreaker breaker) {
+        return breaker::acquire;
+    }
+
+    @Bean
+    Processor providerBreakerSucceeded(BorrowedBreaker breaker) {
+        return breaker::succeeded;
+    }
+
+    @Bean
+    Processor providerBreakerFailed(BorrowedBreaker breaker) {
+        return breaker::failed;
     }
 
     @Bean
