@@ -29,6 +29,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -183,6 +184,13 @@ public class RouteReloader {
         try {
             Set<String> ids = new LinkedHashSet<>();
             for (RoutesBuilder builder : PluginHelper.getRoutesLoader(camel).findRoutesBuilders(List.of(resource))) {
+                if (builder instanceof RouteBuilder routes) {
+                    // before Camel removes the old routes: an edit it would refuse only then is refused here
+                    List<String> problems = RoutePreflight.problems(camel, routes, ownBeans(resource));
+                    if (!problems.isEmpty()) {
+                        throw new IllegalArgumentException(String.join("; ", problems));
+                    }
+                }
                 ids.addAll(builder.updateRoutesToCamelContext(camel));
                 if (builder instanceof RouteBuilder routes) {
                     Set<String> templates = replaceTemplates(routes);
@@ -194,6 +202,29 @@ public class RouteReloader {
         } finally {
             loading.unlock();
         }
+    }
+
+    /** What {@link RoutePreflight} finds missing for {@code file}'s routes in this gateway; empty when none. */
+    public List<String> preflight(Path file) throws Exception {
+        List<String> problems = new ArrayList<>();
+        Resource resource = ResourceHelper.fromString("file:" + file, read(file));
+        for (RoutesBuilder builder : PluginHelper.getRoutesLoader(camel).findRoutesBuilders(List.of(resource))) {
+            if (builder instanceof RouteBuilder routes) {
+                problems.addAll(RoutePreflight.problems(camel, routes, ownBeans(resource)));
+            }
+        }
+        return problems;
+    }
+
+    /** The names a route file's own {@code beans} block registers as it loads. */
+    private static Set<String> ownBeans(Resource resource) throws IOException {
+        Set<String> names = new LinkedHashSet<>();
+        try (InputStream in = resource.getInputStream()) {
+            for (JsonNode element : YAML.readTree(in)) {
+                element.path("beans").forEach(bean -> names.add(bean.path("name").asText()));
+            }
+        }
+        return names;
     }
 
     /**

@@ -169,11 +169,44 @@ class RouteReloadTest extends GatewayTestBase {
     }
 
     @Test
+    void an_edit_naming_a_bean_or_component_the_gateway_lacks_is_refused_before_its_route_stops(
+            CapturedOutput output) throws Exception {
+        String step = "        - bean:\n            ref: modelsApi";
+        assertThat(MODELS_ORIGINAL).contains(step);
+        Route running = camel.getRoute("api-models");
+        for (String broken : new String[] {"        - process:\n            ref: noSuchStep\n",
+                "        - to: \"no-such-scheme:anywhere\"\n"}) {
+            int from = output.getAll().length();
+            Files.writeString(MODELS, MODELS_ORIGINAL.replace(step, broken + step));
+
+            reloader.check();
+
+            String logged = output.getAll().substring(from);
+            assertThat(logged).contains("route file api/models.yaml rejected, the previous version keeps running: "
+                    + "route api-models").doesNotContain("put back").doesNotContain("Stopped api-models");
+            // the very route that ran before: never stopped, so no request found it missing
+            assertThat(camel.getRoute("api-models")).isSameAs(running);
+        }
+        assertThat(output.getAll()).contains("names bean 'noSuchStep', which this gateway does not have",
+                "no component 'no-such-scheme'");
+    }
+
+    @Test
+    void every_shipped_route_file_passes_the_check_made_before_a_reload() throws Exception {
+        try (Stream<Path> files = Files.walk(ROUTES)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).toList()) {
+                assertThat(reloader.preflight(file)).as(file.toString()).isEmpty();
+            }
+        }
+    }
+
+    @Test
     void an_edit_failing_after_its_route_was_replaced_puts_the_old_one_back_and_says_so(CapturedOutput output)
             throws Exception {
         String step = "        - bean:\n            ref: modelsApi";
         assertThat(MODELS_ORIGINAL).contains(step);
-        Files.writeString(MODELS, MODELS_ORIGINAL.replace(step, "        - to: \"no-such-scheme:anywhere\"\n" + step));
+        // a component Camel has, an option it only refuses while creating the route
+        Files.writeString(MODELS, MODELS_ORIGINAL.replace(step, "        - to: \"direct:x?noSuchOption=1\"\n" + step));
 
         reloader.check();
 
