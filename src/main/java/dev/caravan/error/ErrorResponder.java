@@ -1,6 +1,7 @@
 package dev.caravan.error;
 
 import org.apache.camel.Exchange;
+import org.apache.camel.component.direct.DirectConsumerNotAvailableException;
 import org.apache.camel.Message;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -71,6 +72,16 @@ public class ErrorResponder {
             if (t instanceof IOException && provider != null) {
                 LOG.warn("call to provider {} failed: {}", provider, t.toString());
                 return UpstreamErrors.fromTransport(provider, t);
+            }
+        }
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof DirectConsumerNotAvailableException missing) {
+                // a route file's mistake (a routing table row naming no chain, say), not the gateway's bug: one line
+                String what = String.valueOf(missing.getMessage());
+                int exchange = what.indexOf(". Exchange");
+                LOG.error("request failed: {}; a route sends there but no running route consumes it, check the "
+                        + "route files", exchange < 0 ? what : what.substring(0, exchange));
+                return new GatewayException(ErrorKind.INTERNAL, "The gateway failed to process the request.");
             }
         }
         LOG.error("request failed unexpectedly", failure);

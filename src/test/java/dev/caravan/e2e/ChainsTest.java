@@ -5,7 +5,10 @@ import org.apache.camel.CamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -23,10 +26,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The shipped hand-written chains (routes/chains/), reached by model name ({@code chain/<name>}) over real HTTP: a
- * weighted A/B split (loadBalance) and routing by the caller's project (choice). Each comes back through the failover
+ * weighted A/B split (loadBalance), round robin, routing by the caller's project (choice) and a routing table of
+ * projects to chains (recipientList). Each comes back through the failover
  * chain, so the answer carries its attempts and the scoped-key and unknown-model rules hold as for any model.
  */
 @DirtiesContext
+@ExtendWith(OutputCaptureExtension.class)
 class ChainsTest extends GatewayTestBase {
 
     private static final String ADMIN_KEY = "cvn-test-admin-key-chains-0123456789";
@@ -86,6 +91,47 @@ class ChainsTest extends GatewayTestBase {
                 .isEqualTo("anthropic/claude-sonnet-4.6");
         assertThat(forOthers.at("/provider_metadata/gateway/routing/attempts/0/model").asText())
                 .isEqualTo("openai/gpt-5-mini");
+    }
+
+    @Test
+    void sends_each_project_to_the_chain_its_row_of_the_routing_table_names(CapturedOutput output) throws Exception {
+        String team = json(admin("POST", "/v1/admin/projects", "{\"name\":\"team\"}").body()).path("id").asText();
+        String teamKey = json(admin("POST", "/v1/admin/keys",
+                "{\"name\":\"t\",\"projectId\":\"" + team + "\"}").body()).path("secret").asText();
+        String lost = json(admin("POST", "/v1/admin/projects", "{\"name\":\"lost\"}").body()).path("id").asText();
+        String lostKey = json(admin("POST", "/v1/admin/keys",
+                "{\"name\":\"l\",\"projectId\":\"" + lost + "\"}").body()).path("secret").asText();
+        // read per request: a row added while the gateway runs takes effect on the next request
+        camel.getPropertiesComponent().addOverrideProperty("caravan.chains.by-project." + team, "vendor-failover");
+        camel.getPropertiesComponent().addOverrideProperty("caravan.chains.by-project." + lost, "no-such-chain");
+
+        JsonNode forTeam = json(chat(teamKey, "chain/by-project").body());
+        assertThat(forTeam.at("/provider_metadata/gateway/routing/attempts/0/model").asText())
+                .isEqualTo("openai/gpt-5");
+        // no row for the environment key's (absent) project: the default, ab-split
+        JsonNode forOthers = json(chat(GATEWAY_KEY, "chain/by-project").body());
+        assertThat(forOthers.at("/provider_metadata/gateway/routing/attempts/0/model").asText())
+                .isIn("openai/gpt-5-mini", "anthropic/claude-haiku-4.5");
+
+        // the request's own options still apply in the chain the table picked: only anthropic skips vendor-failover's
+        // first branch, and its second serves
+        HttpResponse<String> onlyAnthropic = http.send(post("/v1/chat/completions", """
+                {"model":"chain/by-project","messages":[{"role":"user","content":"hi"}],
+                 "providerOptions":{"gateway":{"only":["anthropic"]}}}""").setHeader("Authorization", "Bearer " + teamKey)
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(onlyAnthropic.statusCode()).as(onlyAnthropic.body()).isEqualTo(200);
+        assertThat(onlyAnthropic.headers().firstValue("x-caravan-model")).hasValue("anthropic/claude-sonnet-4.6");
+
+        // a row naming no chain fails at once, in OpenAI's shape, without a provider call or a leaked detail
+        int calls = SIMULATOR.requests().size();
+        HttpResponse<String> misrouted = chat(lostKey, "chain/by-project");
+        assertThat(misrouted.statusCode()).isEqualTo(500);
+        assertThat(json(misrouted.body()).at("/error/type").asText()).isNotEmpty();
+        assertThat(misrouted.body()).doesNotContain("direct:", "Exception");
+        assertThat(SIMULATOR.requests()).hasSize(calls);
+        assertThat(output.getAll()).contains("request failed: No consumers available on endpoint: "
+                + "direct://chain-no-such-chain?block=false; a route sends there but no running route consumes it")
+                .doesNotContain("DirectConsumerNotAvailableException");
     }
 
     @Test
