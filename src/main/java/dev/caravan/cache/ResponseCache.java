@@ -6,6 +6,8 @@ import dev.caravan.catalog.ModelCatalog;
 import dev.caravan.controlplane.RedisProperties;
 import dev.caravan.format.VerbatimAnswer;
 import dev.caravan.identity.Caller;
+import dev.caravan.keys.Project;
+import dev.caravan.keys.ProjectLookup;
 import dev.caravan.routing.Attempt;
 import dev.caravan.routing.GatewayCall;
 import dev.caravan.stream.ChunkStream;
@@ -18,7 +20,7 @@ import java.util.List;
 
 /**
  * Exact-match response cache for chat requests that ask for it ({@code providerOptions.gateway.cache: true}, or the
- * {@code x-caravan-options} header), as two steps of the failover chain (routes/chains/failover.yaml): {@link #lookup}
+ * {@code x-caravan-options} header) or whose project turned it on ({@code cacheAnswers}, admin API), as two steps of the failover chain (routes/chains/failover.yaml): {@link #lookup}
  * after admission (so budgets and rate limits still apply to a hit) and {@link #store} after the attempts. A hit is
  * answered as the provider's answer would be: through the API's own encoder, a stream replayed as a stream, its usage
  * recorded with provider {@code cache} and no cost. Only finished answers are kept: a stream that failed, was cut or
@@ -34,12 +36,18 @@ public class ResponseCache {
     public static final String HIT_PROPERTY = "caravanCacheHit";
     public static final String HEADER = "x-caravan-cache";
 
+    /** Set when the request wanted the cache but it is turned off here. */
+    private static final String OFF_PROPERTY = "caravanCacheOff";
+
     private final boolean enabled;
     private final AnswerStore answers;
+    private final ProjectLookup projects;
 
     public ResponseCache(ResponseCacheProperties properties, RedisProperties redis,
-                         ObjectProvider<StatefulRedisConnection<String, String>> connection, ModelCatalog catalog) {
+                         ObjectProvider<StatefulRedisConnection<String, String>> connection, ModelCatalog catalog,
+                         ProjectLookup projects) {
         this.enabled = properties.enabled();
+        this.projects = projects;
         StatefulRedisConnection<String, String> shared = redis.configured() ? connection.getIfAvailable() : null;
         this.answers = shared == null ? new LocalAnswers(properties)
                 : new RedisAnswers(shared, redis.keyPrefix(), properties.ttl(), catalog);
@@ -53,16 +61,25 @@ public class ResponseCache {
         if (exchange.getProperty(KEY_PROPERTY) != null) {
             return "miss";
         }
-        return call != null && call.options().cache() ? "off" : null;
+        return exchange.getProperty(OFF_PROPERTY) != null
+                || call != null && Boolean.TRUE.equals(call.options().cache()) ? "off" : null;
     }
 
-    /** Answers the request from the cache when it asked for it and an answer is kept; else notes its key. */
+    /**
+     * Answers the request from the cache when it wants it and an answer is kept; else notes its key. A request wants
+     * it when it says {@code cache: true}, or says nothing and its caller's project turned {@code cacheAnswers} on.
+     */
     public void lookup(Exchange exchange) {
         GatewayCall call = exchange.getProperty(GatewayCall.PROPERTY, GatewayCall.class);
-        if (!enabled || !call.options().cache() || !call.chat()) {
+        Caller caller = exchange.getProperty(Caller.PROPERTY, Caller.class);
+        if (!call.chat() || !wanted(call, caller)) {
             return;
         }
-        String key = CacheKey.of(exchange.getProperty(Caller.PROPERTY, Caller.class), call.request());
+        if (!enabled) {
+            exchange.setProperty(OFF_PROPERTY, Boolean.TRUE);
+            return;
+        }
+        String key = CacheKey.of(caller, call.request());
         exchange.setProperty(KEY_PROPERTY, key);
         CachedAnswer found = answers.get(key);
         if (found == null) {
@@ -101,6 +118,16 @@ public class ResponseCache {
                 }
             });
         }
+    }
+
+    private boolean wanted(GatewayCall call, Caller caller) {
+        Boolean asked = call.options().cache();
+        if (asked != null) {
+            return asked;
+        }
+        // the project is read from ProjectLookup's cache: at most one database read per project and cache period
+        return caller != null && caller.projectId() != null
+                && projects.project(caller.projectId()).map(Project::cacheAnswers).orElse(false);
     }
 
     private static boolean finished(ChatCompletion completion) {

@@ -34,7 +34,7 @@ public class KeyStore {
             "id, name, key_prefix, project_id, requests_per_minute, tokens_per_minute, created_at, revoked_at, "
                     + "allowed_models, allowed_apis, expires_at, allowed_providers";
     private static final String PROJECT_COLUMNS =
-            "id, name, requests_per_minute, tokens_per_minute, created_at, log_bodies";
+            "id, name, requests_per_minute, tokens_per_minute, created_at, log_bodies, cache_answers";
 
     private final JdbcClient jdbc;
     /** For {@link #callerByHash}, which a request waits on: with the request path's statement timeout. */
@@ -48,14 +48,14 @@ public class KeyStore {
     }
 
     public Project createProject(String name, RateLimit limit) {
-        return createProject(name, limit, false);
+        return createProject(name, limit, false, false);
     }
 
-    public Project createProject(String name, RateLimit limit, boolean logBodies) {
-        Project project = new Project(Ids.of("prj"), name, limit, now(), logBodies);
-        jdbc.sql("INSERT INTO projects (" + PROJECT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?)")
+    public Project createProject(String name, RateLimit limit, boolean logBodies, boolean cacheAnswers) {
+        Project project = new Project(Ids.of("prj"), name, limit, now(), logBodies, cacheAnswers);
+        jdbc.sql("INSERT INTO projects (" + PROJECT_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)")
                 .params(project.id(), name, limit.requestsPerMinute(), limit.tokensPerMinute(),
-                        timestamp(project.createdAt()), logBodies)
+                        timestamp(project.createdAt()), logBodies, cacheAnswers)
                 .update();
         // a token mapped to this project's name may have been refused (and that cached) before it existed
         changes.announce(Change.project(project.id()));
@@ -85,13 +85,21 @@ public class KeyStore {
 
     /** Changes what is not null: the name, the rate limit as a whole ({@link RateLimit#NONE} removes it). */
     public Optional<Project> updateProject(String id, String name, RateLimit limit) {
-        return updateProject(id, name, limit, null);
+        return updateProject(id, name, limit, null, null);
     }
 
-    /** As {@link #updateProject(String, String, RateLimit)}, and turns the keeping of bodies on or off if not null. */
-    public Optional<Project> updateProject(String id, String name, RateLimit limit, Boolean logBodies) {
+    /**
+     * As {@link #updateProject(String, String, RateLimit)}, and turns the keeping of bodies and the response cache on
+     * or off, each if not null.
+     */
+    public Optional<Project> updateProject(String id, String name, RateLimit limit, Boolean logBodies,
+                                           Boolean cacheAnswers) {
         if (logBodies != null && jdbc.sql("UPDATE projects SET log_bodies = ? WHERE id = ?").params(logBodies, id)
                 .update() == 0) {
+            return Optional.empty();
+        }
+        if (cacheAnswers != null && jdbc.sql("UPDATE projects SET cache_answers = ? WHERE id = ?")
+                .params(cacheAnswers, id).update() == 0) {
             return Optional.empty();
         }
         if (!update("projects", id, name, limit)) {
@@ -192,7 +200,7 @@ public class KeyStore {
     private static Project project(ResultSet rs, int row) throws SQLException {
         return new Project(rs.getString("id"), rs.getString("name"),
                 limit(rs, "requests_per_minute", "tokens_per_minute"), instant(rs, "created_at"),
-                rs.getBoolean("log_bodies"));
+                rs.getBoolean("log_bodies"), rs.getBoolean("cache_answers"));
     }
 
     private static ApiKey key(ResultSet rs, int row) throws SQLException {

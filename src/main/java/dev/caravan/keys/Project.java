@@ -9,10 +9,13 @@ import java.time.Instant;
  *
  * @param rateLimit shared by all of the project's keys, on top of each key's own ({@link RateLimit#NONE}: none)
  * @param logBodies its requests' bodies are kept beside their usage records (capped, keys redacted); off by default
+ * @param cacheAnswers its chat requests use the gateway's response cache unless one says {@code cache: false}; off by
+ *                     default
  */
-public record Project(String id, String name, RateLimit rateLimit, Instant createdAt, boolean logBodies) {
+public record Project(String id, String name, RateLimit rateLimit, Instant createdAt, boolean logBodies,
+                      boolean cacheAnswers) {
 
     public Project(String id, String name, RateLimit rateLimit, Instant createdAt) {
-        this(id, name, rateLimit, createdAt, false);
+        this(id, name, rateLimit, createdAt, false, false);
     }
 }

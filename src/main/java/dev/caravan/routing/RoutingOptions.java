@@ -31,17 +31,18 @@ import java.util.Set;
  *                         it are skipped; null: no ceiling
  * @param byok             the caller's own provider credentials, used for this request only
  * @param cache            answer from the gateway's response cache when this exact request was answered before
- *                         for the same project, and keep this answer there ({@code dev.caravan.cache})
+ *                         for the same project, and keep this answer there ({@code dev.caravan.cache}); null when
+ *                         the request did not say, so its project's {@code cacheAnswers} decides
  * @param credential       the providers the caller's credential may use (a scoped key's or issuer's
  *                         {@code providers}); null: all. Never read from the request: only the intake sets it
  */
 public record RoutingOptions(List<String> order, List<String> only, List<String> models,
                              Map<String, Long> providerTimeouts, String user, List<String> tags, String caching,
-                             BigDecimal maxCost, ByokCredentials byok, boolean cache,
+                             BigDecimal maxCost, ByokCredentials byok, Boolean cache,
                              Set<String> credential) {
 
     public static final RoutingOptions NONE = new RoutingOptions(List.of(), null, List.of(), Map.of(), null,
-            List.of(), null, null, ByokCredentials.NONE, false, null);
+            List.of(), null, null, ByokCredentials.NONE, null, null);
     /** The request body field that carries the options; never sent to a provider. */
     public static final String BODY_FIELD = "providerOptions";
     public static final String HEADER = "x-caravan-options";
@@ -107,7 +108,7 @@ public record RoutingOptions(List<String> order, List<String> only, List<String>
                 text(field(body, fromHeader, "caching"), "caching"),
                 maxCost(field(body, fromHeader, "maxCost")),
                 ByokCredentials.from(field(body, fromHeader, "byok")),
-                flag(field(body, fromHeader, "cache"), "cache"), null);
+                optionalFlag(field(body, fromHeader, "cache"), "cache"), null);
     }
 
     /**
@@ -183,9 +184,10 @@ public record RoutingOptions(List<String> order, List<String> only, List<String>
     }
 
     /** A true/false option; absent is false, anything else a 400. */
-    private static boolean flag(JsonNode node, String name) {
+    /** True or false as the request says; null when it does not. */
+    private static Boolean optionalFlag(JsonNode node, String name) {
         if (node == null || node.isNull()) {
-            return false;
+            return null;
         }
         if (!node.isBoolean()) {
             throw GatewayException.invalid("providerOptions.gateway." + name + " must be true or false.", name);

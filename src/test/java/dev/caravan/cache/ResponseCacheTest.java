@@ -22,7 +22,8 @@ import static org.awaitility.Awaitility.await;
  * The response cache over real sockets, in front of the provider simulator: a request that asks for it
  * ({@code providerOptions.gateway.cache: true}) is answered once by the provider and then from the cache, streamed
  * or not, marked {@code x-caravan-cache: hit}, recorded with provider {@code cache} at no cost, and never for
- * another project; a request that does not ask, or an answer that failed, is never served from it.
+ * another project; a project can turn it on for all its requests ({@code cacheAnswers}); a request that does not
+ * ask (of a project that did not turn it on), or an answer that failed, is never served from it.
  */
 class ResponseCacheTest extends GatewayTestBase {
 
@@ -152,6 +153,44 @@ class ResponseCacheTest extends GatewayTestBase {
                 .hasValue("hit");
         assertThat(json(aAgain.body()).at("/choices/0/message/content").asText()).isEqualTo("for A");
         assertThat(SIMULATOR.requests()).hasSize(2);
+    }
+
+    @Test
+    void a_project_that_turned_it_on_is_cached_without_asking_unless_a_request_says_no() throws Exception {
+        String cached = project("cache-on-" + UUID.randomUUID());
+        HttpResponse<String> on = admin(ADMIN_KEY, "PATCH", "/v1/admin/projects/" + cached, "{\"cacheAnswers\":true}");
+        assertThat(on.statusCode()).as(on.body()).isEqualTo(200);
+        assertThat(json(on.body()).path("cacheAnswers").asBoolean()).isTrue();
+        String teamKey = key(cached);
+        String otherKey = key(project("cache-off-" + UUID.randomUUID()));
+        SIMULATOR.enqueue(Reply.text("kept for the project"));
+        SIMULATOR.enqueue(Reply.text("the other project's"));
+        SIMULATOR.enqueue(Reply.text("asked not to"));
+
+        HttpResponse<String> first = send(teamKey, request(false, false));
+        HttpResponse<String> second = send(teamKey, request(false, false));
+        HttpResponse<String> other = send(otherKey, request(false, false));
+        HttpResponse<String> refused = send(teamKey, """
+                {"model":"openai/gpt-5-mini","messages":[{"role":"user","content":"%s"}],
+                 "providerOptions":{"gateway":{"cache":false}}}""".formatted(prompt));
+
+        assertThat(first.headers().firstValue("x-caravan-cache")).hasValue("miss");
+        assertThat(second.headers().firstValue("x-caravan-cache")).hasValue("hit");
+        assertThat(json(second.body()).at("/choices/0/message/content").asText()).isEqualTo("kept for the project");
+        assertThat(other.headers().firstValue("x-caravan-cache")).as("a project that did not turn it on").isEmpty();
+        assertThat(refused.headers().firstValue("x-caravan-cache")).isEmpty();
+        assertThat(json(refused.body()).at("/choices/0/message/content").asText()).isEqualTo("asked not to");
+        assertThat(SIMULATOR.requests()).hasSize(3);
+
+        // turned off again: the next request goes to the provider (the change reaches the request path at once)
+        assertThat(admin(ADMIN_KEY, "PATCH", "/v1/admin/projects/" + cached, "{\"cacheAnswers\":false}")
+                .statusCode()).isEqualTo(200);
+        SIMULATOR.enqueue(Reply.text("fresh"));
+        HttpResponse<String> afterOff = send(teamKey, request(false, false));
+        assertThat(afterOff.headers().firstValue("x-caravan-cache")).isEmpty();
+        assertThat(json(afterOff.body()).at("/choices/0/message/content").asText()).isEqualTo("fresh");
+        assertThat(admin(ADMIN_KEY, "PATCH", "/v1/admin/projects/" + cached, "{\"cacheAnswers\":\"yes\"}")
+                .statusCode()).isEqualTo(400);
     }
 
     @Test
