@@ -134,6 +134,54 @@ class ChainsTest extends GatewayTestBase {
                 .doesNotContain("DirectConsumerNotAvailableException");
     }
 
+    /** The README's worked example of a chain written with choice, on a request header and on the request's tags. */
+    private static final String BY_HEADER_CHAIN = """
+            - route:
+                id: chain-by-team
+                errorHandler:
+                  noErrorHandler: {}
+                from:
+                  uri: direct:chain-by-team
+                  steps:
+                    - choice:
+                        when:
+                          - simple: "${header[x-team]} == 'search'"
+                            steps:
+                              - setProperty:
+                                  name: caravanModels
+                                  constant: "google/gemini-2.5-flash"
+                          - simple: "${exchangeProperty.caravanCall.options().tags()} contains 'batch'"
+                            steps:
+                              - setProperty:
+                                  name: caravanModels
+                                  constant: "anthropic/claude-haiku-4.5, openai/gpt-5-mini"
+                        otherwise:
+                          steps:
+                            - setProperty:
+                                name: caravanModels
+                                constant: "openai/gpt-5-mini"
+                    - process:
+                        ref: useModels
+                    - to:
+                        uri: direct:failover
+            """;
+
+    @Test
+    void a_chain_chooses_on_a_request_header_and_on_the_requests_tags() throws Exception {
+        PluginHelper.getRoutesLoader(camel).updateRoutes(ResourceHelper.fromString("by-team.yaml", BY_HEADER_CHAIN));
+        String body = """
+                {"model":"chain/by-team","messages":[{"role":"user","content":"hi"}]%s}""";
+
+        HttpResponse<String> search = http.send(post("/v1/chat/completions", body.formatted(""))
+                .header("X-Team", "search").build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> batch = chat(body.formatted(",\"providerOptions\":{\"gateway\":{\"tags\":[\"batch\"]}}"));
+        HttpResponse<String> anyone = chat(body.formatted(""));
+
+        assertThat(search.headers().firstValue("x-caravan-model")).hasValue("google/gemini-2.5-flash");
+        assertThat(batch.headers().firstValue("x-caravan-model")).hasValue("anthropic/claude-haiku-4.5");
+        assertThat(anyone.headers().firstValue("x-caravan-model")).hasValue("openai/gpt-5-mini");
+    }
+
     @Test
     void a_scoped_key_may_not_reach_through_a_chain_a_model_it_may_not_use() throws Exception {
         String narrow = json(admin("POST", "/v1/admin/keys", """
