@@ -104,14 +104,18 @@ class ChainsTest extends GatewayTestBase {
         // read per request: a row added while the gateway runs takes effect on the next request
         camel.getPropertiesComponent().addOverrideProperty("caravan.chains.by-project." + team, "vendor-failover");
         camel.getPropertiesComponent().addOverrideProperty("caravan.chains.by-project." + lost, "no-such-chain");
+        // the default is read when the route is built; round-robin here, as ab-split's test counts its turns exactly
+        camel.getPropertiesComponent().addOverrideProperty("caravan.chains.by-project.default", "round-robin");
+        PluginHelper.getRoutesLoader(camel).updateRoutes(ResourceHelper.fromString("by-project.yaml",
+                Files.readString(Path.of("routes/chains/by-project.yaml"))));
 
         JsonNode forTeam = json(chat(teamKey, "chain/by-project").body());
         assertThat(forTeam.at("/provider_metadata/gateway/routing/attempts/0/model").asText())
                 .isEqualTo("openai/gpt-5");
-        // no row for the environment key's (absent) project: the default, ab-split
+        // no row for the environment key's (absent) project: the default chain
         JsonNode forOthers = json(chat(GATEWAY_KEY, "chain/by-project").body());
         assertThat(forOthers.at("/provider_metadata/gateway/routing/attempts/0/model").asText())
-                .isIn("openai/gpt-5-mini", "anthropic/claude-haiku-4.5");
+                .isIn("openai/gpt-5-mini", "google/gemini-2.5-flash");
 
         // the request's own options still apply in the chain the table picked: only anthropic skips vendor-failover's
         // first branch, and its second serves
@@ -180,6 +184,44 @@ class ChainsTest extends GatewayTestBase {
         assertThat(search.headers().firstValue("x-caravan-model")).hasValue("google/gemini-2.5-flash");
         assertThat(batch.headers().firstValue("x-caravan-model")).hasValue("anthropic/claude-haiku-4.5");
         assertThat(anyone.headers().firstValue("x-caravan-model")).hasValue("openai/gpt-5-mini");
+    }
+
+    @Test
+    void a_choice_in_the_api_route_sends_a_request_to_a_chain_without_its_model_naming_it() throws Exception {
+        String shipped = Files.readString(Path.of("routes/api/chat-completions.yaml"));
+        String toFailover = """
+                        - to:
+                            uri: direct:failover
+                """;
+        assertThat(shipped).contains(toFailover);
+        // requests marked x-route: cheap go to chain/round-robin, whatever model they name; the rest as shipped
+        String edited = shipped.replace(toFailover, """
+                        - choice:
+                            when:
+                              - simple: "${header[x-route]} == 'cheap'"
+                                steps:
+                                  - to:
+                                      uri: direct:chain-round-robin
+                            otherwise:
+                              steps:
+                                - to:
+                                    uri: direct:failover
+                """);
+        PluginHelper.getRoutesLoader(camel).updateRoutes(ResourceHelper.fromString("chat-completions.yaml", edited));
+        try {
+            HttpResponse<String> cheap = http.send(post("/v1/chat/completions", simpleRequest("openai/gpt-5", false))
+                    .header("x-route", "cheap").build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> plain = chat(GATEWAY_KEY, "openai/gpt-5");
+
+            assertThat(cheap.statusCode()).as(cheap.body()).isEqualTo(200);
+            assertThat(cheap.headers().firstValue("x-caravan-model").orElseThrow())
+                    .isIn("openai/gpt-5-mini", "google/gemini-2.5-flash");
+            assertThat(cheap.headers().firstValue("x-caravan-attempts")).isPresent();
+            assertThat(plain.headers().firstValue("x-caravan-model")).hasValue("openai/gpt-5");
+        } finally {
+            PluginHelper.getRoutesLoader(camel).updateRoutes(
+                    ResourceHelper.fromString("chat-completions.yaml", shipped));
+        }
     }
 
     @Test
