@@ -68,6 +68,7 @@ for i in "${!JARS[@]}"; do
   mkdir -p "$OUT/routes-$g"; cp -r "$ROOT/routes/." "$OUT/routes-$g/"
   (cd "$OUT" && env -u OPENAI_API_KEY -u MISTRAL_API_KEY -u ANTHROPIC_API_KEY -u GOOGLE_API_KEY \
     OPENAI_BASE_URL="http://127.0.0.1:$SIM_SHORT/v1" MISTRAL_BASE_URL="http://127.0.0.1:$SIM_LONG/v1" \
+    ANTHROPIC_BASE_URL="http://127.0.0.1:$SIM_SHORT" GOOGLE_BASE_URL="http://127.0.0.1:$SIM_SHORT" \
     AI_GATEWAY_API_KEY=$KEY "$JAVA" -Xmx1g "${flags[@]}" -jar "${JARS[$i]}" --server.port="${PORT[$g]}" \
     --caravan.simulator.enabled=false --caravan.routes.directory="$OUT/routes-$g" \
     --spring.datasource.url="jdbc:h2:mem:streamcpu$g;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH" \

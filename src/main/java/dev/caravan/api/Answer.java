@@ -73,7 +73,7 @@ final class Answer {
 
     /** The provider's stream keeps its events, to be written to the client as they are (a pass-through). */
     boolean streamKeepsEvents() {
-        return body instanceof ChunkStream stream && stream.keepsEvents();
+        return body instanceof ChunkStream stream && stream.passesThrough();
     }
 
     /** The provider's whole answer as it sent it, when the request was passed through; else null. */

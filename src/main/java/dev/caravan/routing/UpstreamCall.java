@@ -11,6 +11,7 @@ import dev.caravan.format.ProviderFormat;
 import dev.caravan.format.ProviderFormats;
 import dev.caravan.format.UpstreamRequest;
 import dev.caravan.format.VerbatimAnswer;
+import dev.caravan.format.openai.OpenAiFormat;
 import dev.caravan.stream.ChunkStream;
 import dev.caravan.stream.SseEvent;
 import dev.caravan.stream.StreamDecoder;
@@ -104,8 +105,11 @@ public class UpstreamCall {
         }
         boolean verbatim = passThrough(call, format) != null;
         if (call.request().streaming()) {
+            // an OpenAI-format stream keeps its events too: an OpenAI client is written its middle events as they
+            // came, id and model spliced (OpenAiSseEncoder); other clients' encoders read only the chunks
             ChunkStream stream = new ChunkStream(body,
-                    redacting(format.streamDecoder(), credential(call, providers.get(call.provider()))), verbatim);
+                    redacting(format.streamDecoder(), credential(call, providers.get(call.provider()))),
+                    OpenAiFormat.NAME.equals(call.format()), verbatim);
             try {
                 if (!stream.awaitFirst(watch.nanosLeft())) {
                     throw new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, call.provider()

@@ -48,6 +48,7 @@ public final class ChunkStream implements AutoCloseable {
     /** Items taken while waiting for the first substantive one, handed out first by {@link #next}. */
     private final ArrayDeque<Object> early = new ArrayDeque<>();
     private final boolean keepEvents;
+    private final boolean passThrough;
     /** The provider event the chunk {@link #next} returned last was the first chunk of; null for the others. */
     private SseEvent event;
     /** Told the chunks handed out, once the provider's stream reached its end; null when nobody asked. */
@@ -62,10 +63,20 @@ public final class ChunkStream implements AutoCloseable {
         this(upstream, decoder, false);
     }
 
-    /** @param keepEvents keep each provider event for {@link #event()}, for a client that is written them as they are */
-    public ChunkStream(InputStream upstream, StreamDecoder decoder, boolean keepEvents) {
+    /** @param passThrough keep each provider event for {@link #event()}, for a client that is written them as they are */
+    public ChunkStream(InputStream upstream, StreamDecoder decoder, boolean passThrough) {
+        this(upstream, decoder, passThrough, passThrough);
+    }
+
+    /**
+     * @param keepEvents  keep each provider event for {@link #event()}, for an encoder that may write some as they
+     *                    are (OpenAI's middle chunks to an OpenAI client)
+     * @param passThrough the client is written the provider's events as they are (a pass-through API)
+     */
+    public ChunkStream(InputStream upstream, StreamDecoder decoder, boolean keepEvents, boolean passThrough) {
         this.upstream = upstream;
-        this.keepEvents = keepEvents;
+        this.keepEvents = keepEvents || passThrough;
+        this.passThrough = passThrough;
         this.reader = Thread.ofVirtual().name("caravan-stream-reader").start(() -> pump(decoder));
     }
 
@@ -96,9 +107,14 @@ public final class ChunkStream implements AutoCloseable {
         this.recorder = recorder;
     }
 
-    /** The stream keeps the provider's events: its client is written them rather than an encoding of the chunks. */
+    /** The stream keeps the provider's events, for {@link #event()}. */
     public boolean keepsEvents() {
         return keepEvents;
+    }
+
+    /** The client is written the provider's events rather than an encoding of the chunks (a pass-through). */
+    public boolean passesThrough() {
+        return passThrough;
     }
 
     /**

@@ -6,12 +6,17 @@ import dev.caravan.canonical.Json;
 import dev.caravan.canonical.Usage;
 import dev.caravan.canonical.Warning;
 import dev.caravan.error.GatewayException;
+import dev.caravan.format.JsonSplice;
+import dev.caravan.stream.SseEvent;
+import dev.caravan.stream.ChunkStream;
 import dev.caravan.stream.ClientStreamEncoder;
 
 import java.io.ByteArrayOutputStream;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 
 /**
@@ -21,6 +26,11 @@ import java.util.function.Function;
  * on only when the client asked for it ({@code stream_options.include_usage}), with its cost, as a stream cannot
  * carry a cost header, and the routing metadata again: it is the last chunk, the one such clients read the stream's
  * totals from. One encoder per response.
+ *
+ * <p>From an OpenAI-format provider whose stream keeps its events, a chunk in the middle of the stream (content,
+ * reasoning or tool-call deltas: not the first, no finish reason, no usage) is written as the provider sent it with
+ * only its {@code id} and {@code model} spliced ({@link JsonSplice}): nothing to add to it, so re-encoding it would
+ * only cost CPU on every event and drop nothing the canonical chunk keeps anyway.
  */
 public final class OpenAiSseEncoder implements ClientStreamEncoder {
 
@@ -33,8 +43,12 @@ public final class OpenAiSseEncoder implements ClientStreamEncoder {
     /** An SSE comment: clients ignore it; writing it tells the gateway whether the client is still there. */
     private static final byte[] HEARTBEAT = ": keep-alive\n\n".getBytes(StandardCharsets.US_ASCII);
 
+    private static final Set<String> NO_USAGE = Set.of("usage");
+
     private final String generationId;
     private final String model;
+    /** {@code id} and {@code model} as JSON, for spliced events. */
+    private final Map<String, byte[]> renamed;
     private final List<Warning> warnings;
     private final JsonNode routingMetadata;
     private final boolean includeUsage;
@@ -48,6 +62,7 @@ public final class OpenAiSseEncoder implements ClientStreamEncoder {
                             boolean includeUsage, Function<Usage, BigDecimal> cost) {
         this.generationId = generationId;
         this.model = model;
+        this.renamed = Map.of("id", Json.write(generationId), "model", Json.write(model));
         this.warnings = warnings;
         this.routingMetadata = routingMetadata;
         this.includeUsage = includeUsage;
@@ -73,6 +88,20 @@ public final class OpenAiSseEncoder implements ClientStreamEncoder {
             chunk = chunk.withExtra(METADATA_FIELD, routingMetadata);
         }
         return event(Json.write(chunk));
+    }
+
+    @Override
+    public byte[] encode(ChatCompletionChunk chunk, SseEvent upstream) {
+        if (chunk == ChunkStream.EVENT_ONLY) {
+            // an event that decodes to no chunk ([DONE]): finish() writes the client's own
+            return NOTHING;
+        }
+        if (upstream == null || first || chunk.usage() != null || hasFinishReason(chunk) || chunk.id() == null
+                || chunk.model() == null || upstream.data().indexOf('\n') >= 0) {
+            return encode(chunk);
+        }
+        // "usage": null rides on every chunk once usage is asked for, and the gateway always asks: not the client's
+        return event(JsonSplice.edit(upstream.data().getBytes(StandardCharsets.UTF_8), renamed, NO_USAGE));
     }
 
     @Override

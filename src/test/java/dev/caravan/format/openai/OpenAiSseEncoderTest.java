@@ -42,6 +42,39 @@ class OpenAiSseEncoderTest {
                 usage -> new BigDecimal("0.0042"));
     }
 
+    @Test
+    void writes_a_middle_event_as_the_provider_sent_it_with_only_id_and_model_spliced_and_null_usage_dropped() {
+        OpenAiSseEncoder encoder = encoder(false);
+        String first = "{\"id\":\"chatcmpl-1\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"m-1\","
+                + "\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}],\"usage\":null}";
+        // spacing, key order and a field nobody models, as a provider may write them
+        String middle = "{\"id\": \"chatcmpl-1\", \"model\": \"m-1\", \"obfuscation\": \"x9\", \"usage\": null, "
+                + "\"choices\": [{\"index\": 0, \"delta\": {\"content\": \"caf\\u00e9\"}, \"finish_reason\": null}]}";
+        String last = "{\"id\":\"chatcmpl-1\",\"model\":\"m-1\",\"choices\":[{\"index\":0,\"delta\":{},"
+                + "\"finish_reason\":\"stop\"}]}";
+
+        String firstOut = wire(encoder, first);
+        String middleOut = wire(encoder, middle);
+        String lastOut = wire(encoder, last);
+
+        // the first chunk carries the gateway's warnings and the finish chunk its routing: both encoded
+        assertThat(json(firstOut).at("/warnings/0/param").asText()).isEqualTo("max_tokens");
+        assertThat(json(lastOut).path(OpenAiSseEncoder.METADATA_FIELD)).isEqualTo(ROUTING);
+        assertThat(middleOut).isEqualTo("data: {\"id\": \"gen_1\", \"model\": \"acme/m\", \"obfuscation\": \"x9\", "
+                + "\"choices\": [{\"index\": 0, \"delta\": {\"content\": \"caf\\u00e9\"}, \"finish_reason\": null}]}\n\n");
+        // the [DONE] event decodes to no chunk and writes nothing: finish() writes the client's own
+        assertThat(encoder.encode(dev.caravan.stream.ChunkStream.EVENT_ONLY, SseEvent.data("[DONE]"))).isEmpty();
+    }
+
+    private static String wire(OpenAiSseEncoder encoder, String data) {
+        ChatCompletionChunk chunk = Json.read(data, ChatCompletionChunk.class);
+        return new String(encoder.encode(chunk, SseEvent.data(data)), StandardCharsets.UTF_8);
+    }
+
+    private static JsonNode json(String event) {
+        return Json.tree(event.substring("data: ".length()).trim().getBytes(StandardCharsets.UTF_8));
+    }
+
     @ParameterizedTest(name = "include_usage={0}")
     @ValueSource(booleans = {false, true})
     void renames_every_chunk_and_puts_warnings_first_and_routing_on_the_finish(boolean includeUsage)
