@@ -15,7 +15,6 @@ import org.springframework.stereotype.Component;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
-import java.util.TreeSet;
 
 /**
  * {@code /v1/admin/keys}: gateway keys. The secret is in the answer to the create call and nowhere else, ever: the
@@ -74,11 +73,9 @@ public class KeysAdmin {
         }
         if (scope.providers() != null) {
             for (String provider : scope.providers()) {
-                // a typo would be a key that nothing can serve
-                if (!providers.names().contains(provider)) {
-                    throw GatewayException.invalid("'providers': '" + provider + "' is not a provider of this "
-                            + "gateway; one of " + String.join(", ", new TreeSet<>(providers.names())) + ".",
-                            "providers");
+                String refused = providers.notAProvider(provider);
+                if (refused != null) {
+                    throw GatewayException.invalid("'providers': " + refused, "providers");
                 }
             }
         }

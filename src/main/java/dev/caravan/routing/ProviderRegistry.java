@@ -16,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * Where each provider is reached and with which key. For a provider named {@code mistral}: the base URL is
@@ -76,6 +77,17 @@ public class ProviderRegistry {
     /** The providers' ids, in catalog order. */
     public Set<String> names() {
         return Collections.unmodifiableSet(providers.keySet());
+    }
+
+    /**
+     * Why {@code name} cannot be a credential's provider ("'x' is not a provider of this gateway; one of …"), or null
+     * when it is one: for the admin API's key scopes and the identity providers' settings, where a typo would be a
+     * credential nothing can serve.
+     */
+    public String notAProvider(String name) {
+        Set<String> names = names();
+        return names.contains(name) ? null : "'" + name + "' is not a provider of this gateway; one of "
+                + String.join(", ", new TreeSet<>(names)) + ".";
     }
 
     public Provider get(String name) {

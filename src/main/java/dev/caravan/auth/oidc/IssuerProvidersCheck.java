@@ -3,7 +3,6 @@ package dev.caravan.auth.oidc;
 import dev.caravan.routing.ProviderRegistry;
 import org.springframework.stereotype.Component;
 
-import java.util.TreeSet;
 
 /**
  * Refuses to start when an issuer's {@code providers} names a provider the gateway does not have: a typo would make
@@ -16,10 +15,10 @@ class IssuerProvidersCheck {
     IssuerProvidersCheck(OidcProperties properties, ProviderRegistry registry) {
         for (OidcProperties.Issuer issuer : properties.issuers()) {
             for (String provider : issuer.providers()) {
-                if (!registry.names().contains(provider.strip())) {
-                    throw new IllegalArgumentException("caravan.auth.oidc issuer " + issuer.name() + ": providers: '"
-                            + provider + "' is not a provider of this gateway; one of "
-                            + String.join(", ", new TreeSet<>(registry.names())) + ".");
+                String refused = registry.notAProvider(provider.strip());
+                if (refused != null) {
+                    throw new IllegalArgumentException("caravan.auth.oidc issuer " + issuer.name() + ": providers: "
+                            + refused);
                 }
             }
         }
