@@ -22,18 +22,9 @@ if [ "${AB_WRK:-1}" = 1 ] && ! command -v wrk >/dev/null 2>&1; then
 fi
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="$ROOT/bench/out/ab"; mkdir -p "$OUT"
-JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JAVA="$JAVA_HOME/bin/java"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 KEY=ab-key
-CLK_TCK=$(getconf CLK_TCK)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-ulimit -n 65536 2>/dev/null || true
-
-port() { local p; while :; do p=$((20000 + RANDOM % 12000)); (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done; }
-ticks() { awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$1/stat"; }
 
 SIM_FAST=$(port); SIM_STREAM=$(port)
 SIM_JAR=$(realpath "${AB_SIM_JAR:-$ROOT/target/caravan-simulator.jar}")
@@ -55,14 +46,7 @@ for g in A B; do
     --caravan.simulator.enabled=false --caravan.routes.directory="$routes" --spring.datasource.url="jdbc:h2:mem:ab$g;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH" $extra >"$OUT/caravan-$g.log" 2>&1) &
   PID[$g]=$!; PIDS+=($!)
 done
-for g in A B; do
-  for _ in $(seq 1 240); do
-    curl -sf -o /dev/null -H "Authorization: Bearer $KEY" "http://127.0.0.1:${PORT[$g]}/v1/models" && break
-    sleep 0.5
-  done
-  curl -sf -o /dev/null -H "Authorization: Bearer $KEY" "http://127.0.0.1:${PORT[$g]}/v1/models" \
-    || { tail -20 "$OUT/caravan-$g.log" >&2; echo "ab: gateway $g did not start" >&2; exit 1; }
-done
+for g in A B; do await_gateway "$g" "${PORT[$g]}" "$KEY" "$OUT/caravan-$g.log"; done
 # the java process is the child of the subshell
 for g in A B; do PID[$g]=$(pgrep -P "${PID[$g]}" java || echo "${PID[$g]}"); PIDS+=("${PID[$g]}"); done
 echo "A=$A_JAR (pid ${PID[A]}) B=$B_JAR (pid ${PID[B]})"

@@ -25,20 +25,11 @@ done
 [ ${#JARS[@]} -eq 0 ] && JARS=("$ROOT/target/caravan.jar")
 STREAMS=${STREAMS:-400}; CONCURRENCY=${CONCURRENCY:-20}
 OUT="$ROOT/bench/out/stream-cpu"; rm -rf "$OUT"; mkdir -p "$OUT"
-JAVA_HOME=${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}
-JAVA="$JAVA_HOME/bin/java"
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 KEY=stream-cpu-key
-CLK_TCK=$(getconf CLK_TCK)
-PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-ulimit -n 65536 2>/dev/null || true
 NGINX_BIN="$(command -v nginx || true)"; [ -z "$NGINX_BIN" ] && [ -x /usr/sbin/nginx ] && NGINX_BIN=/usr/sbin/nginx
 [ -n "$NGINX_BIN" ] || { echo "stream-cpu: nginx is missing (apt-get install nginx-light, or run bin/caravan bench once)" >&2; exit 1; }
-
-port() { local p; while :; do p=$((20000 + RANDOM % 12000)); (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null || { echo "$p"; return; }; done; }
-ticks() { local t=0 p; for p in "$@"; do t=$((t + $(awk '{ sub(/.*\) /, ""); print $12 + $13 }' "/proc/$p/stat"))); done; echo $t; }
 
 SIM_SHORT=$(port); SIM_LONG=$(port)
 SIM_JAR=$(realpath "${STREAM_CPU_SIM_JAR:-$ROOT/target/caravan-simulator.jar}")
@@ -76,12 +67,7 @@ for i in "${!JARS[@]}"; do
   PID[$g]=$!; PIDS+=($!)
 done
 for g in "${TARGETS[@]:1}"; do
-  for _ in $(seq 1 240); do
-    curl -sf -o /dev/null -H "Authorization: Bearer $KEY" "http://127.0.0.1:${PORT[$g]}/v1/models" && break
-    sleep 0.5
-  done
-  curl -sf -o /dev/null -H "Authorization: Bearer $KEY" "http://127.0.0.1:${PORT[$g]}/v1/models" \
-    || { tail -20 "$OUT/caravan-$g.log" >&2; echo "stream-cpu: gateway $g did not start" >&2; exit 1; }
+  await_gateway "$g" "${PORT[$g]}" "$KEY" "$OUT/caravan-$g.log"
   PID[$g]=$(pgrep -P "${PID[$g]}" java || echo "${PID[$g]}"); PIDS+=("${PID[$g]}")
 done
 pids() { if [ "$1" = nginx ]; then echo "$NGINX_PID" $(pgrep -P "$NGINX_PID" || true); else echo "${PID[$1]}"; fi; }
