@@ -20,12 +20,13 @@ import java.util.List;
 
 /**
  * Exact-match response cache for chat requests that ask for it ({@code providerOptions.gateway.cache: true}, or the
- * {@code x-caravan-options} header) or whose project turned it on ({@code cacheAnswers}, admin API), as two steps of the failover chain (routes/chains/failover.yaml): {@link #lookup}
- * after admission (so budgets and rate limits still apply to a hit) and {@link #store} after the attempts. A hit is
- * answered as the provider's answer would be: through the API's own encoder, a stream replayed as a stream, its usage
- * recorded with provider {@code cache} and no cost. Only finished answers are kept: a stream that failed, was cut or
- * was left by its client is not. Kept in this instance's memory (Caffeine), bounded in entries and time, or in Redis
- * when {@code caravan.redis.url} is set, shared by every replica.
+ * {@code x-caravan-options} header) or whose project turned it on ({@code cacheAnswers}, admin API), as two steps of
+ * the failover chain (routes/chains/failover.yaml): {@link #lookup} after admission (so budgets and rate limits
+ * still apply to a hit) and {@link #store} after the attempts. A hit is answered as the provider's answer would be:
+ * through the API's own encoder, a stream replayed as a stream, its usage recorded with provider {@code cache} and no
+ * cost. Only finished answers are kept: a stream that failed, was cut or was left by its client is not. Kept in this
+ * instance's memory (Caffeine), bounded in entries and time, or in Redis when {@code caravan.redis.url} is set,
+ * shared by every replica.
  */
 @Component("responseCache")
 public class ResponseCache {

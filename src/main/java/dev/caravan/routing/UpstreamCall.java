@@ -1,5 +1,6 @@
 package dev.caravan.routing;
 
+import dev.caravan.auth.GatewayKeys;
 import dev.caravan.canonical.ChatCompletion;
 import dev.caravan.canonical.ChatCompletionChunk;
 import dev.caravan.canonical.Json;
@@ -35,6 +36,8 @@ public class UpstreamCall {
 
     /** Enough of an error body for its message; a provider's error page beyond that is noise. */
     static final int MAX_ERROR_BODY = 64 * 1024;
+    /** The API name (caravanApi) of /v1/chat/completions, whose encoder writes an OpenAI stream's events spliced. */
+    private static final String CHAT_API = "chat";
 
     private final ProviderRegistry providers;
     private final ProviderFormats formats;
@@ -105,11 +108,14 @@ public class UpstreamCall {
         }
         boolean verbatim = passThrough(call, format) != null;
         if (call.request().streaming()) {
-            // an OpenAI-format stream keeps its events too: an OpenAI client is written its middle events as they
-            // came, id and model spliced (OpenAiSseEncoder); other clients' encoders read only the chunks
+            // an OpenAI-format stream to a Chat Completions client keeps its events too: its middle events are
+            // written as they came, id and model spliced (OpenAiSseEncoder); other clients' encoders read only the
+            // chunks, so their streams need not hold each event beside its chunk
+            boolean spliced = OpenAiFormat.NAME.equals(call.format())
+                    && CHAT_API.equals(exchange.getProperty(GatewayKeys.API_PROPERTY));
             ChunkStream stream = new ChunkStream(body,
                     redacting(format.streamDecoder(), credential(call, providers.get(call.provider()))),
-                    OpenAiFormat.NAME.equals(call.format()), verbatim);
+                    spliced, verbatim);
             try {
                 if (!stream.awaitFirst(watch.nanosLeft())) {
                     throw new GatewayException(ErrorKind.UPSTREAM_TIMEOUT, call.provider()
